@@ -1,0 +1,1 @@
+namespace EdgeIL.Learner; internal static class Placeholder { }

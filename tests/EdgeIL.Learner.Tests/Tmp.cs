@@ -1,0 +1,1 @@
+namespace EdgeIL.Learner.Tests; public class Smoke { [Fact] public void A() => Assert.True(true); }
