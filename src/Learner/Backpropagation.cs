@@ -1,0 +1,75 @@
+using System.Numerics.Tensors;
+using EdgeIL.Learner.Kernels;
+
+namespace EdgeIL.Learner;
+
+/// <summary>
+/// The feed-forward pass into a workspace, and backprop's errors. After <see cref="Run"/>,
+/// <see cref="LearnerWorkspace.Error"/> holds <c>e_n = -dL/dh_n</c> so that the backprop rules
+/// update weights with the same outer product <c>e_{n+1} a_n^T</c> as the inference rules; only
+/// where the errors come from differs.
+/// </summary>
+internal static class Backpropagation
+{
+    /// <summary>
+    /// Feed-forward for every sample of the batch: <c>v_n = p_n = h_n</c>, <c>a_n = phi_n(h_n)</c>,
+    /// <c>sigma(h_N)</c>. Returns the summed loss against the labels.
+    /// </summary>
+    public static double Forward(Mlp model, LearnerWorkspace workspace, int batch)
+    {
+        ReadOnlySpan<int> sizes = model.LayerSizes;
+        int layers = model.LayerCount;
+        for (int n = 0; n < layers; n++)
+        {
+            int inputs = sizes[n];
+            int outputs = sizes[n + 1];
+            for (int b = 0; b < batch; b++)
+            {
+                Span<float> p = workspace.Prediction[n + 1].AsSpan(b * outputs, outputs);
+                MatrixKernels.MultiplyAdd(model.WeightsArray(n), workspace.Presynaptic[n].AsSpan(b * inputs, inputs), model.BiasesArray(n), p);
+                p.CopyTo(workspace.Activity[n + 1].AsSpan(b * outputs, outputs));
+                if (n + 1 < layers)
+                {
+                    TensorPrimitives.Max(p, 0f, workspace.Presynaptic[n + 1].AsSpan(b * outputs, outputs));
+                }
+            }
+        }
+
+        InferenceRelaxation.ApplyOutputFunction(model, workspace, batch);
+        double loss = 0;
+        int d = model.OutputSize;
+        for (int b = 0; b < batch; b++)
+        {
+            loss += OutputFunctions.Loss(model.Head, workspace.Prediction[layers].AsSpan(b * d, d), workspace.Label.AsSpan(b * d, d));
+        }
+
+        return loss;
+    }
+
+    /// <summary>
+    /// Backprop from the output error already in <c>Error[N]</c> (<c>t - sigma(h_N) = -dL/dh_N</c>):
+    /// <c>e_n = phi'(h_n) (.) W_n^T e_{n+1}</c> for every hidden layer.
+    /// </summary>
+    public static void Run(Mlp model, LearnerWorkspace workspace, int batch)
+    {
+        ReadOnlySpan<int> sizes = model.LayerSizes;
+        for (int n = model.LayerCount - 1; n >= 1; n--)
+        {
+            int inputs = sizes[n];
+            int outputs = sizes[n + 1];
+            for (int b = 0; b < batch; b++)
+            {
+                Span<float> e = workspace.Error[n].AsSpan(b * inputs, inputs);
+                MatrixKernels.MultiplyTransposed(model.WeightsArray(n), workspace.Error[n + 1].AsSpan(b * outputs, outputs), e);
+                ReadOnlySpan<float> h = workspace.Activity[n].AsSpan(b * inputs, inputs);
+                for (int j = 0; j < inputs; j++)
+                {
+                    if (h[j] <= 0f)
+                    {
+                        e[j] = 0f;
+                    }
+                }
+            }
+        }
+    }
+}

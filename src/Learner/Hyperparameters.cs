@@ -1,0 +1,86 @@
+namespace EdgeIL.Learner;
+
+/// <summary>
+/// Every setting of every learning rule. A rule reads only the settings it uses; <see cref="For"/>
+/// gives the defaults of <c>docs/algorithms.md</c> (the paper's MNIST settings).
+/// </summary>
+public sealed record Hyperparameters
+{
+    /// <summary>Proximal step size (alpha), range alpha &gt; 0: the only place the learning rate enters the proximal rules.</summary>
+    public float Alpha { get; init; } = 5f;
+
+    /// <summary>Learning rate (lr), range lr &gt; 0, of the LMS, SGD and Adam rules.</summary>
+    public float LearningRate { get; init; } = 0.015f;
+
+    /// <summary>The fixed inference budget T, range T &gt;= 0: the most inference iterations a step may use.</summary>
+    public int Iterations { get; init; } = 25;
+
+    /// <summary>Weight of the bottom-up (propagated error) term of the activity step (gamma_bot), range &gt;= 0.</summary>
+    public float GammaBottom { get; init; } = 0.015f;
+
+    /// <summary>Weight of the top-down (own prediction error) term of the activity step (gamma_top), range &gt;= 0.</summary>
+    public float GammaTop { get; init; } = 0.015f;
+
+    /// <summary>Activity decay (gamma_decay), range 0 &lt;= gamma_decay &lt; 1.</summary>
+    public float GammaDecay { get; init; }
+
+    /// <summary>Damping (eps) added to <c>s_n = ||a_n||^2 + 1 + eps</c>, range eps &gt;= 0.</summary>
+    public float Epsilon { get; init; } = 0.25f;
+
+    /// <summary>Share m of the label in IL-Adam's output target <c>t = m y + (1 - m) sigma(p_N)</c>, range 0 &lt;= m &lt;= 1.</summary>
+    public float TargetMix { get; init; } = 0.95f;
+
+    /// <summary>Adam's first-moment decay (beta1), range 0 &lt;= beta1 &lt; 1 with beta1^2 &lt; beta2.</summary>
+    public float AdamBeta1 { get; init; } = 0.9f;
+
+    /// <summary>Adam's second-moment decay (beta2), range 0 &lt; beta2 &lt; 1.</summary>
+    public float AdamBeta2 { get; init; } = 0.999f;
+
+    /// <summary>Adam's denominator constant, range &gt; 0.</summary>
+    public float AdamEpsilon { get; init; } = 1e-8f;
+
+    /// <summary>The defaults of <c>docs/algorithms.md</c> for <paramref name="algorithm"/>.</summary>
+    public static Hyperparameters For(LearningAlgorithm algorithm) => algorithm switch
+    {
+        LearningAlgorithm.ILProx => new() { Alpha = 5f, Iterations = 25, GammaBottom = 0.015f, GammaTop = 0.015f },
+        LearningAlgorithm.ILProxFast => new() { Alpha = 5f, Iterations = 12, GammaBottom = 0.025f, GammaTop = 0f },
+        LearningAlgorithm.ILSgd => new() { LearningRate = 0.05f, Iterations = 25, GammaBottom = 0.02f, GammaTop = 0.015f },
+
+        // algorithms.md gives no learning rate for IL-Adam: it takes BP-Adam's, so the two differ only in their gradients.
+        LearningAlgorithm.ILAdam => new() { LearningRate = 1e-4f, Iterations = 20, GammaBottom = 0.02f, GammaTop = 0.01f, TargetMix = 0.95f },
+
+        // algorithms.md gives no alpha for IL-prox + Adam: it takes IL-prox's.
+        LearningAlgorithm.ILProxAdam => new() { Alpha = 5f, LearningRate = 3e-5f, Iterations = 20, GammaBottom = 0.02f, GammaTop = 0.015f },
+        LearningAlgorithm.BPSgd => new() { LearningRate = 0.015f, Iterations = 0 },
+        LearningAlgorithm.BPAdam => new() { LearningRate = 1e-4f, Iterations = 0 },
+        LearningAlgorithm.BPProx => new() { Alpha = 5f, Iterations = 0 },
+        _ => throw new ArgumentOutOfRangeException(nameof(algorithm), algorithm, "Unknown learning algorithm."),
+    };
+
+    /// <summary>Throws an <see cref="ArgumentException"/> naming the first setting out of its range.</summary>
+    public void Validate()
+    {
+        Check(float.IsFinite(Alpha) && Alpha > 0, nameof(Alpha), Alpha, "must be finite and > 0");
+        Check(float.IsFinite(LearningRate) && LearningRate > 0, nameof(LearningRate), LearningRate, "must be finite and > 0");
+        Check(Iterations >= 0, nameof(Iterations), Iterations, "must be >= 0");
+        Check(float.IsFinite(GammaBottom) && GammaBottom >= 0, nameof(GammaBottom), GammaBottom, "must be finite and >= 0");
+        Check(float.IsFinite(GammaTop) && GammaTop >= 0, nameof(GammaTop), GammaTop, "must be finite and >= 0");
+        Check(GammaDecay is >= 0 and < 1, nameof(GammaDecay), GammaDecay, "must be in [0, 1)");
+        Check(float.IsFinite(Epsilon) && Epsilon >= 0, nameof(Epsilon), Epsilon, "must be finite and >= 0");
+        Check(TargetMix is >= 0 and <= 1, nameof(TargetMix), TargetMix, "must be in [0, 1]");
+        Check(AdamBeta2 is > 0 and < 1, nameof(AdamBeta2), AdamBeta2, "must be in (0, 1)");
+
+        // beta1^2 < beta2 bounds Adam's step by a multiple of the learning rate, which the
+        // numerical guard relies on; every configuration in common use satisfies it.
+        Check(AdamBeta1 >= 0 && AdamBeta1 < 1 && AdamBeta1 * AdamBeta1 < AdamBeta2, nameof(AdamBeta1), AdamBeta1, "must be in [0, 1) with beta1^2 < beta2");
+        Check(float.IsFinite(AdamEpsilon) && AdamEpsilon > 0, nameof(AdamEpsilon), AdamEpsilon, "must be finite and > 0");
+
+        static void Check(bool ok, string name, object value, string rule)
+        {
+            if (!ok)
+            {
+                throw new ArgumentException($"Hyperparameter {name} = {value} {rule}.", name);
+            }
+        }
+    }
+}

@@ -1,0 +1,53 @@
+using System.Numerics.Tensors;
+
+namespace EdgeIL.Learner.Kernels;
+
+/// <summary>
+/// Matrix-vector kernels on row-major float32 matrices, built on <see cref="TensorPrimitives"/>.
+/// Shapes are checked by the callers that own the buffers; these run on the hot path.
+/// </summary>
+internal static class MatrixKernels
+{
+    /// <summary>Computes <c>y[i] = dot(W[i, :], x) + b[i]</c> for a <c>y.Length x x.Length</c> matrix <c>W</c>.</summary>
+    public static void MultiplyAdd(ReadOnlySpan<float> weights, ReadOnlySpan<float> x, ReadOnlySpan<float> bias, Span<float> y)
+    {
+        int columns = x.Length;
+        for (int i = 0; i < y.Length; i++)
+        {
+            y[i] = TensorPrimitives.Dot(weights.Slice(i * columns, columns), x) + bias[i];
+        }
+    }
+
+    /// <summary>Computes <c>g = W^T u</c>, that is <c>g[j] = sum_i W[i, j] u[i]</c>, for a <c>u.Length x g.Length</c> matrix <c>W</c>.</summary>
+    public static void MultiplyTransposed(ReadOnlySpan<float> weights, ReadOnlySpan<float> u, Span<float> g)
+    {
+        int columns = g.Length;
+        g.Clear();
+        for (int i = 0; i < u.Length; i++)
+        {
+            if (u[i] != 0f)
+            {
+                TensorPrimitives.MultiplyAdd(weights.Slice(i * columns, columns), u[i], g, g);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Adds the scaled outer product <c>W[i, j] += scale u[i] v[j]</c> and <c>b[i] += scale u[i]</c>:
+    /// the batch-1 update of every rule in this library.
+    /// </summary>
+    public static void AddScaledOuterProduct(Span<float> weights, Span<float> bias, float scale, ReadOnlySpan<float> u, ReadOnlySpan<float> v)
+    {
+        int columns = v.Length;
+        for (int i = 0; i < u.Length; i++)
+        {
+            float rowScale = scale * u[i];
+            if (rowScale != 0f)
+            {
+                Span<float> row = weights.Slice(i * columns, columns);
+                TensorPrimitives.MultiplyAdd(v, rowScale, row, row);
+                bias[i] += rowScale;
+            }
+        }
+    }
+}

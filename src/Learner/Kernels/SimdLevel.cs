@@ -1,0 +1,52 @@
+using System.Runtime.Intrinsics;
+
+namespace EdgeIL.Learner.Kernels;
+
+/// <summary>The vector width the hand-written kernels use.</summary>
+public enum SimdLevel
+{
+    /// <summary>Plain scalar loops: the reference every other level is tested against.</summary>
+    Scalar,
+
+    /// <summary>128-bit vectors: NEON on ARM64 boards, SSE on x86-64.</summary>
+    Vector128,
+
+    /// <summary>256-bit vectors: AVX2 on x86-64.</summary>
+    Vector256,
+}
+
+/// <summary>
+/// Chooses the widest vector the hardware accelerates, once per process. The environment variable
+/// <c>EDGEIL_SIMD</c> (<c>scalar</c>, <c>vector128</c>, <c>vector256</c>) narrows the choice, so a
+/// slow or suspect path can be ruled in or out on a device without rebuilding.
+/// </summary>
+public static class SimdSelection
+{
+    /// <summary>The environment variable that overrides the automatic choice.</summary>
+    public const string EnvironmentVariable = "EDGEIL_SIMD";
+
+    /// <summary>The level in force for this process.</summary>
+    public static SimdLevel Current { get; } = Choose(Environment.GetEnvironmentVariable(EnvironmentVariable));
+
+    /// <summary>The widest level the hardware accelerates.</summary>
+    public static SimdLevel Accelerated =>
+        Vector256.IsHardwareAccelerated ? SimdLevel.Vector256
+        : Vector128.IsHardwareAccelerated ? SimdLevel.Vector128
+        : SimdLevel.Scalar;
+
+    /// <summary>The level for an override value: never wider than the hardware accelerates.</summary>
+    public static SimdLevel Choose(string? requested)
+    {
+        SimdLevel accelerated = Accelerated;
+        SimdLevel? wanted = requested?.Trim().ToUpperInvariant() switch
+        {
+            null or "" => null,
+            "SCALAR" => SimdLevel.Scalar,
+            "VECTOR128" => SimdLevel.Vector128,
+            "VECTOR256" => SimdLevel.Vector256,
+            _ => throw new InvalidOperationException(
+                $"{EnvironmentVariable}='{requested}' is not one of scalar, vector128, vector256."),
+        };
+        return wanted is { } level && level < accelerated ? level : accelerated;
+    }
+}

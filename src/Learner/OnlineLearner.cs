@@ -1,0 +1,372 @@
+using System.Numerics.Tensors;
+using EdgeIL.Learner.Kernels;
+
+namespace EdgeIL.Learner;
+
+/// <summary>
+/// Trains an <see cref="Mlp"/> one sample (or one mini-batch) at a time with one of the rules of
+/// <see cref="LearningAlgorithm"/>. Batch-1 steps allocate nothing once the learner exists.
+/// </summary>
+/// <remarks>
+/// Every rule updates layer <c>n</c> by an outer product of an error <c>e_{n+1}</c> and the
+/// presynaptic activity <c>a_n</c>; the rules differ in where the errors come from (inference or
+/// backprop), in the per-layer coefficient (a learning rate, or <c>1/s_n</c> for the normalised
+/// rules) and in whether the step goes through Adam. A step that could make any weight or
+/// optimiser state non-finite is refused as a whole before anything is written, so a rejected step
+/// leaves the model bit-for-bit unchanged. An instance is not thread-safe.
+/// </remarks>
+public sealed class OnlineLearner
+{
+    /// <summary>
+    /// The largest weight magnitude a step may reach. Far below <see cref="float.MaxValue"/> so
+    /// that the next forward pass (sums of products of weights and activities) stays finite too.
+    /// </summary>
+    public const float WeightMagnitudeLimit = 1e30f;
+
+    // Adam's gradients are squared; keeping them below this keeps the squares finite in float32.
+    private const double AdamGradientLimit = 1e18;
+
+    private readonly LearnerWorkspace _single;
+    private readonly float[] _oneHot;
+    private readonly double[] _weightBound;
+    private readonly double[] _incrementBound;
+    private readonly float[] _layerScale;
+    private readonly double _adamRatioBound;
+    private LearnerWorkspace? _batchWorkspace;
+    private float[][]? _batchWeightDirection;
+    private float[][]? _batchBiasDirection;
+    private long _boundVersion = -1;
+
+    /// <summary>Creates a learner that trains <paramref name="model"/> in place.</summary>
+    /// <param name="model">The network to train.</param>
+    /// <param name="algorithm">The learning rule.</param>
+    /// <param name="hyperparameters">Its settings; <see cref="Hyperparameters.For"/> when null.</param>
+    public OnlineLearner(Mlp model, LearningAlgorithm algorithm, Hyperparameters? hyperparameters = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (!Enum.IsDefined(algorithm))
+        {
+            throw new ArgumentOutOfRangeException(nameof(algorithm), algorithm, "Unknown learning algorithm.");
+        }
+
+        hyperparameters ??= Hyperparameters.For(algorithm);
+        hyperparameters.Validate();
+        Model = model;
+        Algorithm = algorithm;
+        Hyperparameters = hyperparameters;
+        Adam = algorithm.UsesAdam() ? new AdamState(model) : null;
+        _single = new LearnerWorkspace(model.LayerSizes, 1);
+        _oneHot = new float[model.OutputSize];
+        _weightBound = new double[model.LayerCount];
+        _incrementBound = new double[model.LayerCount];
+        _layerScale = new float[model.LayerCount];
+        double beta1 = hyperparameters.AdamBeta1, beta2 = hyperparameters.AdamBeta2;
+
+        // With beta1^2 < beta2, Cauchy-Schwarz bounds |m_hat| / sqrt(s_hat) by this constant for
+        // every step count, so one Adam step moves a weight by at most lr times it.
+        _adamRatioBound = 1.0 / Math.Sqrt((1 - beta2) * (1 - beta1 * beta1 / beta2));
+    }
+
+    /// <summary>The network being trained.</summary>
+    public Mlp Model { get; }
+
+    /// <summary>The learning rule.</summary>
+    public LearningAlgorithm Algorithm { get; }
+
+    /// <summary>The rule's settings.</summary>
+    public Hyperparameters Hyperparameters { get; }
+
+    /// <summary>Adam's state, for the rules that use Adam; otherwise null.</summary>
+    public AdamState? Adam { get; }
+
+    /// <summary>Samples the model has learned from (those of applied steps).</summary>
+    public long SamplesSeen { get; set; }
+
+    /// <summary>The vector width of the hand-written kernels (tests pin it; normally <see cref="SimdSelection.Current"/>).</summary>
+    public SimdLevel SimdLevel { get; set; } = SimdSelection.Current;
+
+    /// <summary>One step on one sample with the full inference budget.</summary>
+    public LearnResult Learn(ReadOnlySpan<float> input, ReadOnlySpan<float> target) =>
+        Learn(input, target, Hyperparameters.Iterations);
+
+    /// <summary>
+    /// One step on one sample. <paramref name="iterationBudget"/> may lower the inference budget for
+    /// this step (a device under load does); it never raises it past
+    /// <see cref="Hyperparameters.Iterations"/>, so a step's cost has a fixed bound.
+    /// </summary>
+    /// <param name="input">The input <c>x</c>, length <c>d_0</c>.</param>
+    /// <param name="target">The label <c>y</c>, length <c>d_N</c>: one-hot for classifiers, the input itself for autoencoders.</param>
+    /// <param name="iterationBudget">Inference iterations allowed, range &gt;= 0; ignored by the backprop rules.</param>
+    public LearnResult Learn(ReadOnlySpan<float> input, ReadOnlySpan<float> target, int iterationBudget) =>
+        LearnBatch(input, target, 1, iterationBudget);
+
+    /// <summary>One step on one sample of class <paramref name="label"/> (a one-hot label).</summary>
+    public LearnResult LearnClass(ReadOnlySpan<float> input, int label, int iterationBudget = int.MaxValue)
+    {
+        if ((uint)label >= (uint)_oneHot.Length)
+        {
+            throw new ArgumentOutOfRangeException(nameof(label), label, $"Class labels range over 0..{_oneHot.Length - 1}.");
+        }
+
+        Array.Clear(_oneHot);
+        _oneHot[label] = 1f;
+        return Learn(input, _oneHot, Math.Min(iterationBudget, Hyperparameters.Iterations));
+    }
+
+    /// <summary>
+    /// One step on a mini-batch (algorithms.md, appendix B.5): the update averages numerators and
+    /// denominators separately, <c>Delta W_n = mean_b(e a^T) / (mean_b ||a||^2 + 1 + eps)</c>.
+    /// </summary>
+    /// <param name="inputs">The inputs, <c>batchSize x d_0</c> row-major.</param>
+    /// <param name="targets">The labels, <c>batchSize x d_N</c> row-major.</param>
+    /// <param name="batchSize">Samples in the batch, range &gt;= 1.</param>
+    /// <param name="iterationBudget">Inference iterations allowed, range &gt;= 0.</param>
+    public LearnResult LearnBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batchSize, int iterationBudget)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(iterationBudget);
+        if (inputs.Length != batchSize * Model.InputSize)
+        {
+            throw new ArgumentException($"Expected {batchSize} x {Model.InputSize} input values, got {inputs.Length}.", nameof(inputs));
+        }
+
+        if (targets.Length != batchSize * Model.OutputSize)
+        {
+            throw new ArgumentException($"Expected {batchSize} x {Model.OutputSize} target values, got {targets.Length}.", nameof(targets));
+        }
+
+        if (!IsFinite(inputs) || !IsFinite(targets))
+        {
+            return new LearnResult(float.NaN, 0f, 0, LearnStatus.RejectedNonFiniteSample);
+        }
+
+        LearnerWorkspace workspace = WorkspaceFor(batchSize);
+        inputs.CopyTo(workspace.Activity[0]);
+        targets.CopyTo(workspace.Label);
+        float loss = (float)(Backpropagation.Forward(Model, workspace, batchSize) / batchSize);
+        int iterations = 0;
+        if (Algorithm.UsesInference())
+        {
+            iterations = Math.Min(iterationBudget, Hyperparameters.Iterations);
+            InferenceRelaxation.Run(Model, Algorithm, Hyperparameters, workspace, batchSize, iterations, SimdLevel);
+        }
+        else
+        {
+            InferenceRelaxation.SetOutputErrors(Model, Algorithm, Hyperparameters, workspace, batchSize);
+            Backpropagation.Run(Model, workspace, batchSize);
+        }
+
+        if (batchSize > 1)
+        {
+            AccumulateBatchDirections(workspace, batchSize);
+        }
+
+        SetLayerScales(workspace, batchSize);
+        if (!UpdateIsSafe(workspace, batchSize))
+        {
+            return new LearnResult(loss, 0f, iterations, LearnStatus.RejectedNonFiniteUpdate);
+        }
+
+        float change = Apply(workspace, batchSize);
+        SamplesSeen += batchSize;
+        return new LearnResult(loss, change, iterations, LearnStatus.Applied);
+    }
+
+    private static bool IsFinite(ReadOnlySpan<float> values) =>
+        values.IsEmpty || float.IsFinite(TensorPrimitives.MaxMagnitude(values));
+
+    private LearnerWorkspace WorkspaceFor(int batchSize)
+    {
+        if (batchSize == 1)
+        {
+            return _single;
+        }
+
+        if (_batchWorkspace is null || _batchWorkspace.BatchCapacity < batchSize)
+        {
+            _batchWorkspace = new LearnerWorkspace(Model.LayerSizes, batchSize);
+        }
+
+        return _batchWorkspace;
+    }
+
+    /// <summary>
+    /// The per-layer coefficient <c>c_n</c> of the step <c>c_n mean_b(e_{n+1} a_n^T)</c>: <c>1/s_n</c>
+    /// for the normalised rules, the learning rate for the plain ones, and 1 where Adam takes the
+    /// gradient <c>-c_n mean_b(e a^T)</c> instead.
+    /// </summary>
+    private void SetLayerScales(LearnerWorkspace workspace, int batch)
+    {
+        for (int n = 0; n < Model.LayerCount; n++)
+        {
+            _layerScale[n] = Algorithm.IsNormalized()
+                ? 1f / InferenceRelaxation.SquaredNorm(workspace, n, Model.LayerSizes[n], batch, Hyperparameters.Epsilon)
+                : Algorithm.UsesAdam() ? 1f : Hyperparameters.LearningRate;
+        }
+    }
+
+    /// <summary>
+    /// Decides, before anything is written, whether the step keeps every weight and optimiser value
+    /// finite and within <see cref="WeightMagnitudeLimit"/>. It bounds each layer's largest possible
+    /// change from the largest error and activity (the step is an average of outer products), and
+    /// compares it with a running bound on the weights' magnitude that is recomputed exactly only
+    /// when it gets close to the limit, so the check costs O(units), not O(weights).
+    /// </summary>
+    private bool UpdateIsSafe(LearnerWorkspace workspace, int batch)
+    {
+        ReadOnlySpan<int> sizes = Model.LayerSizes;
+        bool adam = Adam is not null;
+        for (int n = 0; n < Model.LayerCount; n++)
+        {
+            double errorMax = TensorPrimitives.MaxMagnitude(workspace.Error[n + 1].AsSpan(0, batch * sizes[n + 1]));
+            double activityMax = Math.Max(1.0, TensorPrimitives.MaxMagnitude(workspace.Presynaptic[n].AsSpan(0, batch * sizes[n])));
+            double gradientBound = Math.Abs((double)_layerScale[n]) * errorMax * activityMax;
+            if (!double.IsFinite(gradientBound) || (adam && gradientBound > AdamGradientLimit))
+            {
+                return false;
+            }
+
+            _incrementBound[n] = adam ? Hyperparameters.LearningRate * _adamRatioBound : gradientBound;
+        }
+
+        if (_boundVersion != Model.Version)
+        {
+            RecomputeWeightBounds();
+        }
+
+        for (int n = 0; n < Model.LayerCount; n++)
+        {
+            if (_weightBound[n] + _incrementBound[n] >= WeightMagnitudeLimit)
+            {
+                RecomputeWeightBounds();
+                if (_weightBound[n] + _incrementBound[n] >= WeightMagnitudeLimit)
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
+    private void RecomputeWeightBounds()
+    {
+        for (int n = 0; n < Model.LayerCount; n++)
+        {
+            _weightBound[n] = Math.Max(
+                TensorPrimitives.MaxMagnitude(Model.GetWeights(n)),
+                TensorPrimitives.MaxMagnitude(Model.GetBiases(n)));
+        }
+
+        _boundVersion = Model.Version;
+    }
+
+    private void AccumulateBatchDirections(LearnerWorkspace workspace, int batch)
+    {
+        ReadOnlySpan<int> sizes = Model.LayerSizes;
+        if (_batchWeightDirection is null)
+        {
+            _batchWeightDirection = new float[Model.LayerCount][];
+            _batchBiasDirection = new float[Model.LayerCount][];
+            for (int n = 0; n < Model.LayerCount; n++)
+            {
+                _batchWeightDirection[n] = new float[Model.GetWeights(n).Length];
+                _batchBiasDirection[n] = new float[Model.GetBiases(n).Length];
+            }
+        }
+
+        for (int n = 0; n < Model.LayerCount; n++)
+        {
+            int inputs = sizes[n];
+            int outputs = sizes[n + 1];
+            float[] weights = _batchWeightDirection[n];
+            float[] biases = _batchBiasDirection![n];
+            Array.Clear(weights);
+            Array.Clear(biases);
+            for (int b = 0; b < batch; b++)
+            {
+                MatrixKernels.AddScaledOuterProduct(
+                    weights, biases, 1f / batch,
+                    workspace.Error[n + 1].AsSpan(b * outputs, outputs), workspace.Presynaptic[n].AsSpan(b * inputs, inputs));
+            }
+        }
+    }
+
+    /// <summary>Writes the step into the model (and Adam's state) and returns the norm of the change.</summary>
+    private float Apply(LearnerWorkspace workspace, int batch)
+    {
+        ReadOnlySpan<int> sizes = Model.LayerSizes;
+        double squaredChange = 0;
+        if (Adam is { } adam)
+        {
+            adam.Step++;
+            float stepSize = (float)(Hyperparameters.LearningRate / (1 - Math.Pow(Hyperparameters.AdamBeta1, adam.Step)));
+            float secondMomentCorrection = (float)(1 / Math.Sqrt(1 - Math.Pow(Hyperparameters.AdamBeta2, adam.Step)));
+            for (int n = 0; n < Model.LayerCount; n++)
+            {
+                squaredChange += AdamLayer(adam, n, workspace, batch, stepSize, secondMomentCorrection);
+            }
+        }
+        else
+        {
+            for (int n = 0; n < Model.LayerCount; n++)
+            {
+                float scale = _layerScale[n];
+                if (batch == 1)
+                {
+                    ReadOnlySpan<float> error = workspace.Error[n + 1].AsSpan(0, sizes[n + 1]);
+                    ReadOnlySpan<float> presynaptic = workspace.Presynaptic[n].AsSpan(0, sizes[n]);
+                    MatrixKernels.AddScaledOuterProduct(Model.WeightsArray(n), Model.BiasesArray(n), scale, error, presynaptic);
+
+                    // ||c e a^T||^2 + ||c e||^2 = c^2 ||e||^2 (||a||^2 + 1)
+                    squaredChange += (double)scale * scale * TensorPrimitives.SumOfSquares(error) * (TensorPrimitives.SumOfSquares(presynaptic) + 1.0);
+                }
+                else
+                {
+                    float[] weights = _batchWeightDirection![n];
+                    float[] biases = _batchBiasDirection![n];
+                    TensorPrimitives.MultiplyAdd(weights, scale, Model.WeightsArray(n), Model.WeightsArray(n));
+                    TensorPrimitives.MultiplyAdd(biases, scale, Model.BiasesArray(n), Model.BiasesArray(n));
+                    squaredChange += (double)scale * scale * (TensorPrimitives.SumOfSquares(weights) + TensorPrimitives.SumOfSquares(biases));
+                }
+            }
+        }
+
+        Model.MarkChanged();
+        for (int n = 0; n < Model.LayerCount; n++)
+        {
+            _weightBound[n] += _incrementBound[n];
+        }
+
+        _boundVersion = Model.Version;
+        return (float)Math.Sqrt(squaredChange);
+    }
+
+    private double AdamLayer(AdamState adam, int n, LearnerWorkspace workspace, int batch, float stepSize, float secondMomentCorrection)
+    {
+        int inputs = Model.LayerSizes[n];
+        int outputs = Model.LayerSizes[n + 1];
+        float beta1 = Hyperparameters.AdamBeta1, beta2 = Hyperparameters.AdamBeta2, epsilon = Hyperparameters.AdamEpsilon;
+
+        // The gradient is -c mean_b(e a^T): row i of a batch-1 gradient is -c e_i a, so the outer
+        // product is never stored; a batch's averaged rows were accumulated beforehand.
+        float scale = -_layerScale[n];
+        float[] weights = Model.WeightsArray(n);
+        ReadOnlySpan<float> errors = batch == 1 ? workspace.Error[n + 1].AsSpan(0, outputs) : _batchBiasDirection![n];
+        double squaredChange = 0;
+        for (int i = 0; i < outputs; i++)
+        {
+            Span<float> row = weights.AsSpan(i * inputs, inputs);
+            float rowScale = batch == 1 ? scale * errors[i] : scale;
+            ReadOnlySpan<float> direction = batch == 1 ? workspace.Presynaptic[n].AsSpan(0, inputs) : _batchWeightDirection![n].AsSpan(i * inputs, inputs);
+            squaredChange += FusedKernels.AdamStep(
+                row, adam.FirstMomentWeights[n].AsSpan(i * inputs, inputs), adam.SecondMomentWeights[n].AsSpan(i * inputs, inputs),
+                rowScale, direction, beta1, beta2, stepSize, secondMomentCorrection, epsilon, SimdLevel);
+        }
+
+        squaredChange += FusedKernels.AdamStep(
+            Model.BiasesArray(n), adam.FirstMomentBiases[n], adam.SecondMomentBiases[n],
+            scale, errors, beta1, beta2, stepSize, secondMomentCorrection, epsilon, SimdLevel);
+        return squaredChange;
+    }
+}

@@ -1,0 +1,81 @@
+using System.Numerics.Tensors;
+
+namespace EdgeIL.Learner;
+
+/// <summary>The output functions and losses of <see cref="OutputHead"/>, on spans, allocation-free.</summary>
+public static class OutputFunctions
+{
+    /// <summary>Computes <c>output = sigma(logits)</c> for the head.</summary>
+    public static void Apply(OutputHead head, ReadOnlySpan<float> logits, Span<float> output)
+    {
+        switch (head)
+        {
+            case OutputHead.Softmax:
+                TensorPrimitives.SoftMax(logits, output);
+                break;
+            case OutputHead.Sigmoid:
+                TensorPrimitives.Sigmoid(logits, output);
+                break;
+            default:
+                logits.CopyTo(output);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// Computes the loss <c>L(target, sigma(logits))</c> from the logits, in float64 and in the
+    /// numerically stable forms (log-sum-exp, softplus) so that a confident wrong answer gives a large
+    /// finite loss rather than infinity.
+    /// </summary>
+    public static double Loss(OutputHead head, ReadOnlySpan<float> logits, ReadOnlySpan<float> target)
+    {
+        if (logits.Length != target.Length)
+        {
+            throw new ArgumentException($"The target has {target.Length} values but the network has {logits.Length} outputs.", nameof(target));
+        }
+
+        double loss = 0;
+        switch (head)
+        {
+            case OutputHead.Softmax:
+            {
+                double max = double.NegativeInfinity;
+                foreach (float z in logits)
+                {
+                    max = Math.Max(max, z);
+                }
+
+                double sumExp = 0, targetMass = 0, targetDotLogits = 0;
+                for (int i = 0; i < logits.Length; i++)
+                {
+                    sumExp += Math.Exp(logits[i] - max);
+                    targetMass += target[i];
+                    targetDotLogits += target[i] * (double)logits[i];
+                }
+
+                loss = (max + Math.Log(sumExp)) * targetMass - targetDotLogits;
+                break;
+            }
+
+            case OutputHead.Sigmoid:
+                for (int i = 0; i < logits.Length; i++)
+                {
+                    double z = logits[i];
+                    double softplus = Math.Max(z, 0) + Math.Log(1 + Math.Exp(-Math.Abs(z)));
+                    loss += softplus - target[i] * z;
+                }
+
+                break;
+            default:
+                for (int i = 0; i < logits.Length; i++)
+                {
+                    double d = logits[i] - (double)target[i];
+                    loss += 0.5 * d * d;
+                }
+
+                break;
+        }
+
+        return loss;
+    }
+}

@@ -1,1 +1,0 @@
-namespace EdgeIL.Learner; internal static class Placeholder { }

@@ -1,0 +1,59 @@
+using EdgeIL.Learner.Kernels;
+
+namespace EdgeIL.Learner.Tests;
+
+public class GoldenStepTests
+{
+    public static TheoryData<string> Cases => GoldenCase.Names();
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Learn_GoldenCase_MatchesIndependentImplementationAfterEveryStep(string name)
+    {
+        foreach (SimdLevel level in Enum.GetValues<SimdLevel>())
+        {
+            GoldenCase golden = GoldenCase.Named(name);
+            Mlp model = golden.CreateModel();
+            var learner = new OnlineLearner(model, golden.Algorithm, golden.Hyperparameters) { SimdLevel = level };
+            for (int step = 0; step < golden.Samples.Length; step++)
+            {
+                LearnResult result = learner.Learn(golden.Samples[step].Input, golden.Samples[step].Label);
+                Assert.True(result.Applied, $"{name} step {step}: {result.Status}");
+                GoldenParameters expected = golden.AfterEachStep[step];
+                for (int n = 0; n < model.LayerCount; n++)
+                {
+                    AssertClose(expected.Weights[n], model.GetWeights(n), $"{name} ({level}) step {step} W{n}");
+                    AssertClose(expected.Biases[n], model.GetBiases(n), $"{name} ({level}) step {step} b{n}");
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void GoldenFile_Loaded_CoversTheRulesItWasMadeFor()
+    {
+        // The file has no IL-Adam or IL-prox + Adam case: those two are checked by the property
+        // tests (they compose inference, tested here, with Adam, tested here through BP-Adam).
+        LearningAlgorithm[] covered = [.. GoldenCase.All.Select(c => c.Algorithm).Distinct().Order()];
+        Assert.Equal(
+            [LearningAlgorithm.ILProx, LearningAlgorithm.ILProxFast, LearningAlgorithm.ILSgd, LearningAlgorithm.BPSgd, LearningAlgorithm.BPAdam, LearningAlgorithm.BPProx],
+            covered);
+        Assert.Contains(GoldenCase.All, c => c.Head == OutputHead.Sigmoid);
+    }
+
+    /// <summary>
+    /// float32 against float64: relative 1e-4 of the larger magnitude, with an absolute floor for
+    /// entries near zero where relative error means nothing.
+    /// </summary>
+    private static void AssertClose(double[] expected, ReadOnlySpan<float> actual, string what)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++)
+        {
+            double tolerance = 1e-4 * Math.Max(Math.Abs(expected[i]), 1e-2);
+            Assert.True(
+                Math.Abs(expected[i] - actual[i]) <= tolerance,
+                $"{what}[{i}]: expected {expected[i]:R}, got {actual[i]:R} (difference {Math.Abs(expected[i] - actual[i]):E2})");
+        }
+    }
+}

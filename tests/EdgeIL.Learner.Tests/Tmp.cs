@@ -1,1 +1,0 @@
-namespace EdgeIL.Learner.Tests; public class Smoke { [Fact] public void A() => Assert.True(true); }
