@@ -172,6 +172,9 @@ public sealed class OnlineLearner
         return new LearnResult(loss, change, iterations, LearnStatus.Applied);
     }
 
+    /// <summary>The batch-1 buffers, whose final activities and errors the property tests inspect.</summary>
+    internal LearnerWorkspace SingleSampleWorkspace => _single;
+
     private static bool IsFinite(ReadOnlySpan<float> values) =>
         values.IsEmpty || float.IsFinite(TensorPrimitives.MaxMagnitude(values));
 

@@ -1,0 +1,150 @@
+using EdgeIL.Learner.Kernels;
+
+namespace EdgeIL.Learner.Tests.Kernels;
+
+/// <summary>
+/// Every kernel body against a float64 reference, for every length 0..256 so that every vector
+/// width and every tail length runs, on every machine: the vector bodies work (in software) even
+/// where the hardware does not accelerate them.
+/// </summary>
+public class FusedKernelTests
+{
+    public static TheoryData<SimdLevel> Levels => [SimdLevel.Scalar, SimdLevel.Vector128, SimdLevel.Vector256];
+
+    [Theory]
+    [MemberData(nameof(Levels))]
+    public void Dot_EveryLength_MatchesFloat64Reference(SimdLevel level)
+    {
+        for (int length = 0; length <= 256; length++)
+        {
+            float[] x = TestData.Uniform(length, seed: length);
+            float[] y = TestData.Uniform(length, seed: 1000 + length);
+            double expected = 0, scale = 0;
+            for (int j = 0; j < length; j++)
+            {
+                expected += (double)x[j] * y[j];
+                scale += Math.Abs((double)x[j] * y[j]);
+            }
+
+            float actual = FusedKernels.Dot(x, y, level);
+            Assert.True(Math.Abs(actual - expected) <= 1e-6 * Math.Max(scale, 1), $"length {length}: {actual} vs {expected}");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Levels))]
+    public void AddScaled_EveryLength_MatchesFloat64Reference(SimdLevel level)
+    {
+        for (int length = 0; length <= 256; length++)
+        {
+            float[] x = TestData.Uniform(length, seed: length);
+            float[] y = TestData.Uniform(length, seed: 1000 + length);
+            double[] expected = y.Select((v, j) => v + (-0.37 * x[j])).ToArray();
+            FusedKernels.AddScaled(x, -0.37f, y, level);
+            TestData.AssertClose(expected, y, 1e-6, $"length {length}");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Levels))]
+    public void UpdateActivities_EveryLength_MatchesFloat64Reference(SimdLevel level)
+    {
+        const float gammaBottom = 0.02f, gammaTop = 0.015f, gammaDecay = 0.001f;
+        for (int length = 0; length <= 256; length++)
+        {
+            float[] v = TestData.Uniform(length, seed: length);
+            float[] g = TestData.Uniform(length, seed: 1000 + length);
+            float[] e = TestData.Uniform(length, seed: 2000 + length);
+            float[] a = new float[length];
+            double[] expectedV = new double[length];
+            for (int j = 0; j < length; j++)
+            {
+                double bottomUp = v[j] > 0 ? g[j] : 0;
+                expectedV[j] = v[j] + gammaBottom * bottomUp - gammaTop * e[j] - gammaDecay * v[j];
+            }
+
+            FusedKernels.UpdateActivities(v, g, e, a, gammaBottom, gammaTop, gammaDecay, level);
+            TestData.AssertClose(expectedV, v, 1e-6, $"v, length {length}");
+            TestData.AssertClose(expectedV.Select(x => Math.Max(x, 0)).ToArray(), a, 1e-6, $"a, length {length}");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Levels))]
+    public void AdamStep_EveryLength_MatchesFloat64Reference(SimdLevel level)
+    {
+        const double beta1 = 0.9, beta2 = 0.999, stepSize = 0.01, correction = 3.1, epsilon = 1e-8;
+        for (int length = 0; length <= 256; length++)
+        {
+            float[] w = TestData.Uniform(length, seed: length);
+            float[] m = TestData.Uniform(length, seed: 1000 + length);
+            float[] s = TestData.Uniform(length, seed: 2000 + length).Select(Math.Abs).ToArray();
+            float[] direction = TestData.Uniform(length, seed: 3000 + length);
+            const float gradientScale = -0.7f;
+            double[] expectedW = new double[length], expectedM = new double[length], expectedS = new double[length];
+            double expectedSquares = 0;
+            for (int j = 0; j < length; j++)
+            {
+                double grad = gradientScale * direction[j];
+                expectedM[j] = beta1 * m[j] + (1 - beta1) * grad;
+                expectedS[j] = beta2 * s[j] + (1 - beta2) * grad * grad;
+                double change = -stepSize * expectedM[j] / (Math.Sqrt(expectedS[j]) * correction + epsilon);
+                expectedW[j] = w[j] + change;
+                expectedSquares += change * change;
+            }
+
+            float squares = FusedKernels.AdamStep(w, m, s, gradientScale, direction, (float)beta1, (float)beta2, (float)stepSize, (float)correction, (float)epsilon, level);
+            TestData.AssertClose(expectedW, w, 1e-5, $"w, length {length}");
+            TestData.AssertClose(expectedM, m, 1e-5, $"m, length {length}");
+            TestData.AssertClose(expectedS, s, 1e-5, $"s, length {length}");
+            Assert.True(Math.Abs(squares - expectedSquares) <= 1e-4 * Math.Max(expectedSquares, 1e-12), $"squares, length {length}");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Levels))]
+    public void PredictAndPropagate_EveryWidth_MatchesFloat64Reference(SimdLevel level)
+    {
+        foreach (int rows in new[] { 1, 3, 4, 7 })
+        {
+            for (int columns = 0; columns <= 256; columns++)
+            {
+                float[] w = TestData.Uniform(rows * columns, seed: columns);
+                float[] a = TestData.Uniform(columns, seed: 1000 + columns);
+                float[] b = TestData.Uniform(rows, seed: 2000 + columns);
+                float[] v = TestData.Uniform(rows, seed: 3000 + columns);
+                float[] p = new float[rows], e = new float[rows], g = TestData.Uniform(columns, seed: 9);
+                double[] expectedP = new double[rows], expectedE = new double[rows], expectedG = new double[columns];
+                for (int i = 0; i < rows; i++)
+                {
+                    expectedP[i] = b[i];
+                    for (int j = 0; j < columns; j++)
+                    {
+                        expectedP[i] += (double)w[i * columns + j] * a[j];
+                    }
+
+                    expectedE[i] = v[i] - expectedP[i];
+                    for (int j = 0; j < columns; j++)
+                    {
+                        expectedG[j] += w[i * columns + j] * expectedE[i];
+                    }
+                }
+
+                FusedKernels.PredictAndPropagate(w, a, b, v, p, e, g, level);
+                string what = $"{rows}x{columns}";
+                TestData.AssertClose(expectedP, p, 1e-5, "p " + what);
+                TestData.AssertClose(expectedE, e, 1e-5, "e " + what);
+                TestData.AssertClose(expectedG, g, 1e-5, "g " + what);
+            }
+        }
+    }
+
+    [Fact]
+    public void Choose_Override_NeverWiderThanHardware()
+    {
+        Assert.Equal(SimdLevel.Scalar, SimdSelection.Choose("scalar"));
+        Assert.True(SimdSelection.Choose("vector256") <= SimdSelection.Accelerated);
+        Assert.Equal(SimdSelection.Accelerated, SimdSelection.Choose(null));
+        Assert.Throws<InvalidOperationException>(() => SimdSelection.Choose("avx512"));
+    }
+}
