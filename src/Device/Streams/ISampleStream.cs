@@ -1,0 +1,28 @@
+namespace EdgeIL.Device.Streams;
+
+/// <summary>
+/// A source of samples read one at a time: a dataset replayed in shuffled order, or a live sensor.
+/// </summary>
+/// <remarks>
+/// Implementations do not allocate per sample, since the device loop reads one sample per tick for as
+/// long as it runs and a garbage collection there is a missed deadline.
+/// </remarks>
+public interface ISampleStream : IDisposable
+{
+    /// <summary>Gets the number of features each sample has.</summary>
+    int FeatureCount { get; }
+
+    /// <summary>Gets the number of classes labels come from; 0 when the stream is unlabelled.</summary>
+    int ClassCount { get; }
+
+    /// <summary>Reads the next sample.</summary>
+    /// <param name="features">
+    /// Receives the sample's features in its first <see cref="FeatureCount"/> elements; later elements
+    /// are left as they were. Must hold at least <see cref="FeatureCount"/> elements.
+    /// </param>
+    /// <param name="label">The sample's label, 0..<see cref="ClassCount"/> - 1; or -1 when it has none, or when the stream has ended.</param>
+    /// <returns>True when a sample was read; false when the stream has ended.</returns>
+    /// <exception cref="ArgumentException"><paramref name="features"/> is shorter than <see cref="FeatureCount"/>.</exception>
+    /// <exception cref="ObjectDisposedException">The stream was disposed.</exception>
+    bool TryRead(Span<float> features, out int label);
+}

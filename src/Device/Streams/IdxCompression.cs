@@ -1,0 +1,11 @@
+namespace EdgeIL.Device.Streams;
+
+/// <summary>How <see cref="IdxWriter"/> stores a file.</summary>
+public enum IdxCompression
+{
+    /// <summary>Plain IDX bytes.</summary>
+    None,
+
+    /// <summary>IDX bytes in a gzip stream, as the MNIST files are distributed.</summary>
+    Gzip,
+}
