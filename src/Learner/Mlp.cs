@@ -46,6 +46,7 @@ public sealed class Mlp
 
         _sizes = layerSizes.ToArray();
         Head = head;
+        Input = new InputStage(_sizes[0]);
         _weights = new float[LayerCount][];
         _biases = new float[LayerCount][];
         _activities = new float[_sizes.Length][];
@@ -102,6 +103,9 @@ public sealed class Mlp
     /// <summary>The output function and loss.</summary>
     public OutputHead Head { get; }
 
+    /// <summary>The input stage <c>x' = (x - offset) (.) scale</c> every input passes before layer 0; the identity by default.</summary>
+    public InputStage Input { get; }
+
     /// <summary>The number of weights and biases.</summary>
     public long ParameterCount
     {
@@ -145,7 +149,7 @@ public sealed class Mlp
         Version++;
     }
 
-    /// <summary>Copies every parameter of this network into <paramref name="destination"/>, which must have the same shape.</summary>
+    /// <summary>Copies every parameter of this network, and its input stage, into <paramref name="destination"/>, which must have the same shape.</summary>
     public void CopyParametersTo(Mlp destination)
     {
         if (!HasSameShape(destination))
@@ -158,6 +162,8 @@ public sealed class Mlp
             _weights[n].CopyTo(destination._weights[n], 0);
             _biases[n].CopyTo(destination._biases[n], 0);
         }
+
+        Input.CopyTo(destination.Input);
 
         destination.Version++;
     }
@@ -173,12 +179,13 @@ public sealed class Mlp
     /// <summary>True when both networks have the same layer sizes and head.</summary>
     public bool HasSameShape(Mlp other) => other.Head == Head && other._sizes.AsSpan().SequenceEqual(_sizes);
 
-    /// <summary>Computes the logits <c>h_N</c> of the feed-forward pass.</summary>
+    /// <summary>Computes the logits <c>h_N</c> of the feed-forward pass from a raw input (before the input stage).</summary>
     public void ComputeLogits(ReadOnlySpan<float> input, Span<float> logits)
     {
         CheckLength(input, InputSize, nameof(input));
         CheckLength(logits, OutputSize, nameof(logits));
-        ReadOnlySpan<float> presynaptic = input;
+        Input.Apply(input, _activities[0]);
+        ReadOnlySpan<float> presynaptic = _activities[0];
         for (int n = 0; n < LayerCount; n++)
         {
             Span<float> next = n == LayerCount - 1 ? logits : _activities[n + 1];

@@ -94,7 +94,7 @@ public sealed class OnlineLearner
     /// this step (a device under load does); it never raises it past
     /// <see cref="Hyperparameters.Iterations"/>, so a step's cost has a fixed bound.
     /// </summary>
-    /// <param name="input">The input <c>x</c>, length <c>d_0</c>.</param>
+    /// <param name="input">The raw input, length <c>d_0</c>; the model's <see cref="Mlp.Input"/> stage turns it into <c>x</c>.</param>
     /// <param name="target">The label <c>y</c>, length <c>d_N</c>: one-hot for classifiers, the input itself for autoencoders.</param>
     /// <param name="iterationBudget">Inference iterations allowed, range &gt;= 0; ignored by the backprop rules.</param>
     public LearnResult Learn(ReadOnlySpan<float> input, ReadOnlySpan<float> target, int iterationBudget) =>
@@ -141,7 +141,17 @@ public sealed class OnlineLearner
         }
 
         LearnerWorkspace workspace = WorkspaceFor(batchSize);
-        inputs.CopyTo(workspace.Activity[0]);
+        InputStage stage = Model.Input;
+        int features = Model.InputSize;
+        for (int b = 0; b < batchSize; b++)
+        {
+            // The running statistics describe the stream of valid samples, so they take this
+            // sample in even if the guard later refuses the weight step.
+            ReadOnlySpan<float> input = inputs.Slice(b * features, features);
+            stage.Observe(input);
+            stage.Apply(input, workspace.Activity[0].AsSpan(b * features, features));
+        }
+
         targets.CopyTo(workspace.Label);
         float loss = (float)(Backpropagation.Forward(Model, workspace, batchSize) / batchSize);
         int iterations = 0;
