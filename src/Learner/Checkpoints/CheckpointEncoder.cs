@@ -1,0 +1,180 @@
+using System.Numerics.Tensors;
+
+namespace EdgeIL.Learner.Checkpoints;
+
+/// <summary>
+/// Checks that a learner can be written as a checkpoint that will load again, works out every
+/// section's length, and writes it. Checking first means a bad learner fails before a single byte
+/// (or a temporary file) exists.
+/// </summary>
+internal sealed class CheckpointEncoder
+{
+    private readonly OnlineLearner _learner;
+    private readonly string _headName;
+    private readonly string _algorithmName;
+    private readonly long _architectureLength;
+    private readonly long _algorithmLength;
+    private readonly long _parametersLength;
+    private readonly long _adamLength;
+
+    private CheckpointEncoder(OnlineLearner learner)
+    {
+        _learner = learner;
+        Mlp model = learner.Model;
+        _headName = CheckpointFormat.HeadName(model.Head);
+        _algorithmName = learner.Algorithm.Name();
+        _architectureLength = sizeof(uint) + (sizeof(uint) * (long)model.LayerSizes.Length) + 1 + _headName.Length;
+        _algorithmLength = 1 + _algorithmName.Length;
+        _parametersLength = sizeof(float) * model.ParameterCount;
+        _adamLength = learner.Adam is null ? 0 : sizeof(long) + (2 * _parametersLength);
+        TotalLength = CheckpointFormat.HeaderLength
+            + CheckpointFormat.SectionHeaderLength + _architectureLength
+            + CheckpointFormat.SectionHeaderLength + _algorithmLength
+            + CheckpointFormat.SectionHeaderLength + (sizeof(float) * CheckpointFormat.HyperparameterCount)
+            + CheckpointFormat.SectionHeaderLength + _parametersLength
+            + (learner.Adam is null ? 0 : CheckpointFormat.SectionHeaderLength + _adamLength)
+            + CheckpointFormat.SectionHeaderLength + sizeof(long)
+            + CheckpointFormat.ChecksumLength;
+    }
+
+    /// <summary>The length in bytes of the whole checkpoint.</summary>
+    public long TotalLength { get; }
+
+    /// <summary>Checks the learner (throwing <see cref="ArgumentException"/> for one that could not be loaded back) and plans its checkpoint.</summary>
+    public static CheckpointEncoder For(OnlineLearner learner)
+    {
+        Mlp model = learner.Model;
+        if (model.LayerSizes.Length > CheckpointFormat.MaximumLayerSizeCount)
+        {
+            throw Refuse($"the network has {model.LayerSizes.Length} layers; checkpoints hold at most {CheckpointFormat.MaximumLayerSizeCount}");
+        }
+
+        foreach (int size in model.LayerSizes)
+        {
+            if (size > CheckpointFormat.MaximumLayerSize)
+            {
+                throw Refuse($"a layer has {size} units; checkpoints hold at most {CheckpointFormat.MaximumLayerSize}");
+            }
+        }
+
+        if (learner.SamplesSeen < 0)
+        {
+            throw Refuse($"SamplesSeen is {learner.SamplesSeen}; it must be >= 0");
+        }
+
+        for (int n = 0; n < model.LayerCount; n++)
+        {
+            RequireFinite(model.GetWeights(n), $"layer {n} weights");
+            RequireFinite(model.GetBiases(n), $"layer {n} biases");
+        }
+
+        if (learner.Adam is { } adam)
+        {
+            if (adam.Step < 0)
+            {
+                throw Refuse($"Adam's step count is {adam.Step}; it must be >= 0");
+            }
+
+            for (int n = 0; n < model.LayerCount; n++)
+            {
+                RequireFinite(adam.FirstMomentWeights[n], $"Adam's first moments of layer {n} weights");
+                RequireFiniteNonNegative(adam.SecondMomentWeights[n], $"Adam's second moments of layer {n} weights");
+                RequireFinite(adam.FirstMomentBiases[n], $"Adam's first moments of layer {n} biases");
+                RequireFiniteNonNegative(adam.SecondMomentBiases[n], $"Adam's second moments of layer {n} biases");
+            }
+        }
+
+        var encoder = new CheckpointEncoder(learner);
+        if (encoder.TotalLength > CheckpointFormat.MaximumLength)
+        {
+            throw Refuse($"its checkpoint would take {encoder.TotalLength} bytes; at most {CheckpointFormat.MaximumLength} can be loaded");
+        }
+
+        return encoder;
+    }
+
+    /// <summary>Writes the checkpoint in the section order of FORMAT.md.</summary>
+    public void WriteTo(Stream destination)
+    {
+        Mlp model = _learner.Model;
+        var writer = new CheckpointWriter(destination, TotalLength);
+        writer.WriteBytes(CheckpointFormat.Magic);
+        writer.WriteUInt32(CheckpointFormat.CurrentVersion);
+        writer.WriteUInt64((ulong)TotalLength);
+
+        writer.BeginSection(CheckpointFormat.ArchitectureTag, _architectureLength);
+        writer.WriteUInt32((uint)model.LayerSizes.Length);
+        foreach (int size in model.LayerSizes)
+        {
+            writer.WriteUInt32((uint)size);
+        }
+
+        writer.WriteShortString(_headName);
+
+        writer.BeginSection(CheckpointFormat.AlgorithmTag, _algorithmLength);
+        writer.WriteShortString(_algorithmName);
+
+        writer.BeginSection(CheckpointFormat.HyperparametersTag, sizeof(float) * CheckpointFormat.HyperparameterCount);
+        WriteHyperparameters(writer, _learner.Hyperparameters);
+
+        writer.BeginSection(CheckpointFormat.ParametersTag, _parametersLength);
+        for (int n = 0; n < model.LayerCount; n++)
+        {
+            writer.WriteSingles(model.GetWeights(n));
+            writer.WriteSingles(model.GetBiases(n));
+        }
+
+        if (_learner.Adam is { } adam)
+        {
+            writer.BeginSection(CheckpointFormat.AdamTag, _adamLength);
+            writer.WriteInt64(adam.Step);
+            for (int n = 0; n < model.LayerCount; n++)
+            {
+                writer.WriteSingles(adam.FirstMomentWeights[n]);
+                writer.WriteSingles(adam.SecondMomentWeights[n]);
+                writer.WriteSingles(adam.FirstMomentBiases[n]);
+                writer.WriteSingles(adam.SecondMomentBiases[n]);
+            }
+        }
+
+        writer.BeginSection(CheckpointFormat.ProgressTag, sizeof(long));
+        writer.WriteInt64(_learner.SamplesSeen);
+        writer.Finish();
+    }
+
+    /// <summary>The order here is the format's; <c>CheckpointDecoder.ReadHyperparameters</c> mirrors it.</summary>
+    private static void WriteHyperparameters(CheckpointWriter writer, Hyperparameters settings)
+    {
+        writer.WriteSingle(settings.Alpha);
+        writer.WriteSingle(settings.LearningRate);
+        writer.WriteInt32(settings.Iterations);
+        writer.WriteSingle(settings.GammaBottom);
+        writer.WriteSingle(settings.GammaTop);
+        writer.WriteSingle(settings.GammaDecay);
+        writer.WriteSingle(settings.Epsilon);
+        writer.WriteSingle(settings.TargetMix);
+        writer.WriteSingle(settings.AdamBeta1);
+        writer.WriteSingle(settings.AdamBeta2);
+        writer.WriteSingle(settings.AdamEpsilon);
+    }
+
+    private static void RequireFinite(ReadOnlySpan<float> values, string what)
+    {
+        if (!float.IsFinite(TensorPrimitives.MaxMagnitude(values)))
+        {
+            throw Refuse($"{what} are not all finite");
+        }
+    }
+
+    private static void RequireFiniteNonNegative(ReadOnlySpan<float> values, string what)
+    {
+        RequireFinite(values, what);
+        if (TensorPrimitives.Min(values) < 0)
+        {
+            throw Refuse($"{what} are not all >= 0");
+        }
+    }
+
+    private static ArgumentException Refuse(string problem) =>
+        new($"Cannot checkpoint this learner: {problem}, so the checkpoint could not be loaded back.", "learner");
+}

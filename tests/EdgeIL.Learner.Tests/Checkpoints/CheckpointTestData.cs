@@ -1,0 +1,162 @@
+using System.Buffers.Binary;
+using System.IO.Hashing;
+using System.Runtime.InteropServices;
+using EdgeIL.Learner.Checkpoints;
+
+namespace EdgeIL.Learner.Tests.Checkpoints;
+
+/// <summary>Small trained learners, their checkpoints, and ways to take checkpoints apart.</summary>
+internal static class CheckpointTestData
+{
+    private static readonly int[] s_sizes = [4, 5, 3];
+
+    public static TheoryData<LearningAlgorithm, OutputHead> AlgorithmsAndHeads()
+    {
+        var data = new TheoryData<LearningAlgorithm, OutputHead>();
+        foreach (LearningAlgorithm algorithm in LearningAlgorithms.All)
+        {
+            foreach (OutputHead head in Enum.GetValues<OutputHead>())
+            {
+                data.Add(algorithm, head);
+            }
+        }
+
+        return data;
+    }
+
+    /// <summary>A learner trained a few single steps and one mini-batch, so Adam's moments and step count are not trivial.</summary>
+    public static OnlineLearner Trained(LearningAlgorithm algorithm, OutputHead head = OutputHead.Softmax, int seed = 11)
+    {
+        var learner = new OnlineLearner(Mlp.CreateRandom(s_sizes, head, seed), algorithm);
+        var random = new Random(seed);
+        Train(learner, random, steps: 3);
+        return learner;
+    }
+
+    /// <summary>Single steps then a batch of two; every step must apply, or the comparison would prove nothing.</summary>
+    public static void Train(OnlineLearner learner, Random random, int steps)
+    {
+        Mlp model = learner.Model;
+        for (int step = 0; step < steps; step++)
+        {
+            (float[] input, float[] target) = Sample(random, model);
+            Assert.True(learner.Learn(input, target).Applied);
+        }
+
+        (float[] first, float[] firstTarget) = Sample(random, model);
+        (float[] second, float[] secondTarget) = Sample(random, model);
+        Assert.True(learner.LearnBatch([.. first, .. second], [.. firstTarget, .. secondTarget], 2, learner.Hyperparameters.Iterations).Applied);
+    }
+
+    public static byte[] Save(OnlineLearner learner)
+    {
+        using var stream = new MemoryStream();
+        Checkpoint.Save(learner, stream);
+        return stream.ToArray();
+    }
+
+    public static OnlineLearner Load(byte[] checkpoint) => Checkpoint.Load(new MemoryStream(checkpoint, writable: false));
+
+    /// <summary>Asserts that two learners hold the same state, every float compared bit for bit.</summary>
+    public static void AssertSameState(OnlineLearner expected, OnlineLearner actual)
+    {
+        Assert.Equal(expected.Algorithm, actual.Algorithm);
+        Assert.Equal(expected.Hyperparameters, actual.Hyperparameters);
+        Assert.Equal(expected.SamplesSeen, actual.SamplesSeen);
+        Assert.Equal(expected.Model.Head, actual.Model.Head);
+        Assert.Equal(expected.Model.LayerSizes.ToArray(), actual.Model.LayerSizes.ToArray());
+        for (int n = 0; n < expected.Model.LayerCount; n++)
+        {
+            AssertBitsEqual(expected.Model.GetWeights(n), actual.Model.GetWeights(n));
+            AssertBitsEqual(expected.Model.GetBiases(n), actual.Model.GetBiases(n));
+        }
+
+        Assert.Equal(expected.Adam is null, actual.Adam is null);
+        if (expected.Adam is { } adam)
+        {
+            Assert.Equal(adam.Step, actual.Adam!.Step);
+            float[][] expectedBuffers = [.. adam.Buffers()];
+            float[][] actualBuffers = [.. actual.Adam.Buffers()];
+            Assert.Equal(expectedBuffers.Length, actualBuffers.Length);
+            for (int i = 0; i < expectedBuffers.Length; i++)
+            {
+                AssertBitsEqual(expectedBuffers[i], actualBuffers[i]);
+            }
+        }
+    }
+
+    /// <summary>Rewrites the CRC-32 trailer, so that a deliberate edit reaches the checks behind the checksum.</summary>
+    public static byte[] WithChecksum(byte[] checkpoint)
+    {
+        byte[] copy = (byte[])checkpoint.Clone();
+        BinaryPrimitives.WriteUInt32LittleEndian(copy.AsSpan(copy.Length - 4), Crc32.HashToUInt32(copy.AsSpan(0, copy.Length - 4)));
+        return copy;
+    }
+
+    /// <summary>The offset of the payload of the section tagged <paramref name="tag"/>.</summary>
+    public static int PayloadOffset(byte[] checkpoint, string tag)
+    {
+        int position = 20;
+        while (position < checkpoint.Length - 4)
+        {
+            int length = BinaryPrimitives.ReadInt32LittleEndian(checkpoint.AsSpan(position + 4));
+            if (System.Text.Encoding.ASCII.GetString(checkpoint, position, 4) == tag)
+            {
+                return position + 8;
+            }
+
+            position += 8 + length;
+        }
+
+        throw new InvalidOperationException($"No section {tag}.");
+    }
+
+    /// <summary>Appends a section before the checksum, fixing the declared length and the checksum.</summary>
+    public static byte[] WithExtraSection(byte[] checkpoint, string tag, ReadOnlySpan<byte> payload)
+    {
+        byte[] result = new byte[checkpoint.Length + 8 + payload.Length];
+        checkpoint.AsSpan(0, checkpoint.Length - 4).CopyTo(result);
+        Span<byte> section = result.AsSpan(checkpoint.Length - 4);
+        System.Text.Encoding.ASCII.GetBytes(tag, section);
+        BinaryPrimitives.WriteInt32LittleEndian(section[4..], payload.Length);
+        payload.CopyTo(section[8..]);
+        BinaryPrimitives.WriteUInt64LittleEndian(result.AsSpan(12), (ulong)result.Length);
+        return WithChecksum(result);
+    }
+
+    private static (float[] Input, float[] Target) Sample(Random random, Mlp model)
+    {
+        float[] input = new float[model.InputSize];
+        for (int i = 0; i < input.Length; i++)
+        {
+            input[i] = (float)(2 * random.NextDouble() - 1);
+        }
+
+        float[] target = new float[model.OutputSize];
+        switch (model.Head)
+        {
+            case OutputHead.Softmax:
+                target[random.Next(target.Length)] = 1f;
+                break;
+            case OutputHead.Sigmoid:
+                for (int i = 0; i < target.Length; i++)
+                {
+                    target[i] = (float)random.NextDouble();
+                }
+
+                break;
+            default:
+                for (int i = 0; i < target.Length; i++)
+                {
+                    target[i] = (float)(4 * random.NextDouble() - 2);
+                }
+
+                break;
+        }
+
+        return (input, target);
+    }
+
+    private static void AssertBitsEqual(ReadOnlySpan<float> expected, ReadOnlySpan<float> actual) =>
+        Assert.Equal(MemoryMarshal.Cast<float, int>(expected).ToArray(), MemoryMarshal.Cast<float, int>(actual).ToArray());
+}
