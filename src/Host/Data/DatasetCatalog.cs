@@ -1,0 +1,87 @@
+using EdgeIL.Device.Streams;
+
+namespace EdgeIL.Host.Data;
+
+/// <summary>
+/// Finds data by name: <c>sample</c> (the MNIST sample shipped with EdgeIL), <c>mnist</c> and
+/// <c>fashion-mnist</c> (fetched by <c>tools/fetch-datasets</c> into <c>data/</c>), a folder of
+/// MNIST-format IDX files, or a CSV file of sensor readings.
+/// </summary>
+public static class DatasetCatalog
+{
+    /// <summary>The name of the bundled sample.</summary>
+    public const string SampleName = "sample";
+
+    /// <summary>The folder of the bundled MNIST sample: beside the program, or in the source tree it runs from.</summary>
+    public static string SampleFolder =>
+        FindUpwards(Path.Combine("samples", "mnist"))
+        ?? throw new DataNotFoundException("The bundled MNIST sample (samples/mnist) is missing from this installation.");
+
+    /// <summary>Loads the train and test sets named by <paramref name="spec"/>.</summary>
+    /// <exception cref="DataNotFoundException">Nothing of that name was found; the message says how to get it.</exception>
+    /// <exception cref="DataFormatException">A file is malformed; the message names the file and the position.</exception>
+    public static TrainTestData Load(string spec, CsvOptions? csv = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(spec);
+        if (spec == SampleName)
+        {
+            return LoadIdxFolder(SampleFolder, SampleName);
+        }
+
+        if (spec is "mnist" or "fashion-mnist")
+        {
+            string folder = FindUpwards(Path.Combine("data", spec))
+                ?? throw new DataNotFoundException(
+                    $"Dataset '{spec}' has not been fetched. Run `tools/fetch-datasets {spec}` from the EdgeIL folder (it needs npm), then try again.");
+            return LoadIdxFolder(folder, spec);
+        }
+
+        if (spec.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
+        {
+            if (!File.Exists(spec))
+            {
+                throw new DataNotFoundException($"CSV file '{spec}' does not exist.");
+            }
+
+            return CsvSplit.Load(spec, csv ?? new CsvOptions());
+        }
+
+        if (Directory.Exists(spec))
+        {
+            return LoadIdxFolder(spec, Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(spec))));
+        }
+
+        throw new DataNotFoundException(
+            $"Unknown data '{spec}': use '{SampleName}', 'mnist', 'fashion-mnist', a folder of MNIST-format IDX files, or a .csv file.");
+    }
+
+    private static TrainTestData LoadIdxFolder(string folder, string name) => new(
+        name,
+        IdxDataset.LoadMnistFolder(folder, MnistSplit.Train, $"{name}/train"),
+        IdxDataset.LoadMnistFolder(folder, MnistSplit.Test, $"{name}/test"),
+        DataKind.Pixels);
+
+    /// <summary>
+    /// Looks for <paramref name="relative"/> under the working directory, the program's directory,
+    /// and each of their ancestors, so that both `dotnet run` from a clone and an installed copy find it.
+    /// </summary>
+    private static string? FindUpwards(string relative)
+    {
+        foreach (string start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        {
+            for (DirectoryInfo? folder = new(start); folder is not null; folder = folder.Parent)
+            {
+                string candidate = Path.Combine(folder.FullName, relative);
+                if (Directory.Exists(candidate))
+                {
+                    return candidate;
+                }
+            }
+        }
+
+        return null;
+    }
+}
+
+/// <summary>Data that was asked for by name and does not exist here.</summary>
+public sealed class DataNotFoundException(string message) : Exception(message);

@@ -1,0 +1,24 @@
+using EdgeIL.Device.Streams;
+
+namespace EdgeIL.Host.Data;
+
+/// <summary>What the values of a dataset are, which decides the default input stage.</summary>
+public enum DataKind
+{
+    /// <summary>Pixel intensities 0..255: scaled by 1/255 unless told otherwise.</summary>
+    Pixels,
+
+    /// <summary>Sensor readings in any units: left unscaled unless told to scale or standardise.</summary>
+    Sensor,
+}
+
+/// <summary>A training stream and a held-out test set.</summary>
+/// <param name="Name">The dataset's name in reports (<c>sample</c>, <c>mnist</c>, a file name).</param>
+/// <param name="Train">The samples streamed for learning.</param>
+/// <param name="Test">The held-out samples, evaluated feed-forward only.</param>
+/// <param name="Kind">What the values are.</param>
+public sealed record TrainTestData(string Name, LabeledDataset Train, LabeledDataset Test, DataKind Kind)
+{
+    /// <summary>The number of classes, from both sets.</summary>
+    public int ClassCount => Math.Max(Train.ClassCount, Test.ClassCount);
+}

@@ -1,0 +1,67 @@
+using ScottPlot;
+
+namespace EdgeIL.Host.Reports;
+
+/// <summary>A named series of (x, y) points for a chart.</summary>
+/// <param name="Name">The legend text.</param>
+/// <param name="X">The x values.</param>
+/// <param name="Y">The y values (NaN points are left out).</param>
+/// <param name="Error">Optional ± error per point (standard deviation over seeds).</param>
+public sealed record Series(string Name, double[] X, double[] Y, double[]? Error = null);
+
+/// <summary>The PNG charts the host writes: learning curves and learning-rate sweeps.</summary>
+public static class Charts
+{
+    private const int Width = 1000;
+    private const int Height = 600;
+
+    /// <summary>Every series on one chart, y against samples seen.</summary>
+    public static void LearningCurves(string path, string title, string yLabel, IReadOnlyList<Series> series) =>
+        Save(path, Build(title, "samples seen", yLabel, series, logX: false));
+
+    /// <summary>Final score against the learning rate (or alpha), on a logarithmic x axis.</summary>
+    public static void LearningRateSweep(string path, string title, string yLabel, IReadOnlyList<Series> series) =>
+        Save(path, Build(title, "learning rate / alpha (log scale)", yLabel, series, logX: true));
+
+    private static Plot Build(string title, string xLabel, string yLabel, IReadOnlyList<Series> series, bool logX)
+    {
+        var plot = new Plot();
+        plot.Title(title);
+        plot.XLabel(xLabel);
+        plot.YLabel(yLabel);
+        foreach (Series line in series)
+        {
+            int[] kept = Enumerable.Range(0, line.Y.Length).Where(i => double.IsFinite(line.Y[i])).ToArray();
+            double[] xs = kept.Select(i => logX ? Math.Log10(line.X[i]) : line.X[i]).ToArray();
+            double[] ys = kept.Select(i => line.Y[i]).ToArray();
+            var scatter = plot.Add.Scatter(xs, ys);
+            scatter.LegendText = line.Name;
+            scatter.LineWidth = 2;
+            scatter.MarkerSize = kept.Length <= 30 ? 6 : 0;
+            if (line.Error is { } error)
+            {
+                var bars = plot.Add.ErrorBar(xs, ys, kept.Select(i => error[i]).ToArray());
+                bars.Color = scatter.Color;
+            }
+        }
+
+        if (logX)
+        {
+            plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
+            {
+                LabelFormatter = value => Math.Pow(10, value).ToString("G3", System.Globalization.CultureInfo.InvariantCulture),
+                IntegerTicksOnly = true,
+                MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
+            };
+        }
+
+        plot.ShowLegend(Alignment.LowerRight);
+        return plot;
+    }
+
+    private static void Save(string path, Plot plot)
+    {
+        byte[] png = plot.GetImageBytes(Width, Height, ImageFormat.Png);
+        AtomicFile.Write(path, stream => stream.Write(png));
+    }
+}

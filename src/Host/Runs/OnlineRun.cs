@@ -1,0 +1,194 @@
+using System.Diagnostics;
+using EdgeIL.Device.Streams;
+using EdgeIL.Host.Data;
+using EdgeIL.Learner;
+
+namespace EdgeIL.Host.Runs;
+
+/// <summary>Hears how a run is going: for progress bars and live tables.</summary>
+public interface IRunObserver
+{
+    /// <summary>Called every few hundred samples with the samples done so far and the total.</summary>
+    void Progress(long done, long total);
+
+    /// <summary>Called after each held-out evaluation.</summary>
+    void Evaluated(Evaluation evaluation);
+}
+
+/// <summary>What a run measured.</summary>
+public sealed record RunResult(
+    RunOptions Options,
+    string Dataset,
+    OnlineLearner Learner,
+    IReadOnlyList<Evaluation> Checkpoints,
+    Evaluation Final,
+    double LearnMicrosecondsMedian,
+    double PredictMicrosecondsMedian,
+    long RejectedSteps,
+    bool Partial);
+
+/// <summary>
+/// Streams a training set through a learner one sample (or mini-batch) at a time in a seeded order,
+/// scoring each sample before learning from it (prequential) and evaluating the held-out set every
+/// <see cref="RunOptions.EvaluateEvery"/> samples and at the end.
+/// </summary>
+public static class OnlineRun
+{
+    private const int ProgressInterval = 250;
+
+    /// <summary>Builds the model and learner for <paramref name="options"/> on <paramref name="data"/>, with its input stage.</summary>
+    public static OnlineLearner CreateLearner(TrainTestData data, RunOptions options)
+    {
+        options.Validate();
+        int features = data.Train.FeatureCount;
+        if (options.Layers[0] != features)
+        {
+            throw new ArgumentException($"--layers starts with {options.Layers[0]} but {data.Name} has {features} features per sample.");
+        }
+
+        if (options.Task == LearningTask.Classify && options.Layers[^1] != data.ClassCount)
+        {
+            throw new ArgumentException($"--layers ends with {options.Layers[^1]} but {data.Name} has {data.ClassCount} classes.");
+        }
+
+        if (options.Task == LearningTask.Autoencode && options.Layers[^1] != features)
+        {
+            throw new ArgumentException($"An autoencoder's --layers must end with the input size {features}, not {options.Layers[^1]}.");
+        }
+
+        if (options.Task == LearningTask.Autoencode && options.InputScaling.Standardize)
+        {
+            throw new ArgumentException("--standardize does not suit --task autoencode: the sigmoid output reconstructs inputs scaled to [0, 1].");
+        }
+
+        OutputHead head = options.Task == LearningTask.Classify ? OutputHead.Softmax : OutputHead.Sigmoid;
+        Mlp model = Mlp.CreateRandom(options.Layers, head, options.Seed);
+        InputScalingOptions scaling = options.InputScaling;
+        if (scaling.Standardize)
+        {
+            model.Input.StartStandardizing();
+        }
+        else
+        {
+            float defaultScale = data.Kind == DataKind.Pixels ? 1f / 255f : 1f;
+            model.Input.SetFixed(scaling.Offset, scaling.Scale ?? defaultScale);
+        }
+
+        return new OnlineLearner(model, options.Algorithm, options.Hyperparameters);
+    }
+
+    /// <summary>Runs to the end of the stream, or until <paramref name="cancellation"/> fires (then the result is partial).</summary>
+    public static RunResult Execute(TrainTestData data, RunOptions options, IRunObserver? observer = null, CancellationToken cancellation = default)
+    {
+        OnlineLearner learner = CreateLearner(data, options);
+        Mlp model = learner.Model;
+        long total = Math.Min(options.Samples ?? data.Train.Count, long.MaxValue);
+        int batch = options.BatchSize;
+        int features = model.InputSize;
+        int outputs = model.OutputSize;
+        bool classify = options.Task == LearningTask.Classify;
+        var evaluator = new TestEvaluator(data.Test, outputs, options.TestSamples);
+        var window = new PrequentialWindow(options.PrequentialWindow);
+        var checkpoints = new List<Evaluation>();
+        long steps = (total + batch - 1) / batch;
+        long[] learnTicks = new long[steps];
+        long[] predictTicks = new long[total];
+        float[] inputs = new float[batch * features];
+        float[] targets = new float[batch * outputs];
+        float[] logits = new float[outputs];
+        long seen = 0, stepIndex = 0, rejected = 0, nextEvaluation = options.EvaluateEvery;
+        bool partial = false;
+
+        using var stream = new DatasetStream(data.Train, (ulong)options.Seed, total, cycle: true);
+        int inBatch = 0;
+        while (stream.TryRead(inputs.AsSpan(inBatch * features, features), out int label))
+        {
+            if (cancellation.IsCancellationRequested)
+            {
+                partial = true;
+                break;
+            }
+
+            Span<float> input = inputs.AsSpan(inBatch * features, features);
+            Span<float> target = targets.AsSpan(inBatch * outputs, outputs);
+            if (classify)
+            {
+                target.Clear();
+                target[label] = 1f;
+            }
+            else
+            {
+                model.Input.Apply(input, target);
+            }
+
+            long start = Stopwatch.GetTimestamp();
+            model.ComputeLogits(input, logits);
+            predictTicks[seen + inBatch] = Stopwatch.GetTimestamp() - start;
+            window.Add(classify && IndexOfMax(logits) == label, OutputFunctions.Loss(model.Head, logits, target));
+            if (++inBatch < batch && seen + inBatch < total)
+            {
+                continue;
+            }
+
+            start = Stopwatch.GetTimestamp();
+            LearnResult result = learner.LearnBatch(
+                inputs.AsSpan(0, inBatch * features), targets.AsSpan(0, inBatch * outputs), inBatch, options.Hyperparameters.Iterations);
+            learnTicks[stepIndex++] = Stopwatch.GetTimestamp() - start;
+            rejected += result.Applied ? 0 : 1;
+            seen += inBatch;
+            inBatch = 0;
+            if (seen >= nextEvaluation)
+            {
+                Record(seen);
+                nextEvaluation += options.EvaluateEvery;
+            }
+
+            if (seen % ProgressInterval < batch)
+            {
+                observer?.Progress(seen, total);
+            }
+        }
+
+        if (checkpoints.Count == 0 || checkpoints[^1].Samples != seen)
+        {
+            Record(seen);
+        }
+
+        observer?.Progress(seen, total);
+        return new RunResult(
+            options, data.Name, learner, checkpoints, checkpoints[^1],
+            MedianMicroseconds(learnTicks.AsSpan(0, (int)stepIndex)), MedianMicroseconds(predictTicks.AsSpan(0, (int)seen)),
+            rejected, partial);
+
+        void Record(long samples)
+        {
+            Evaluation evaluation;
+            if (classify)
+            {
+                (double accuracy, double loss) = evaluator.EvaluateClassifier(model);
+                evaluation = new Evaluation(samples, accuracy, loss, window.Accuracy, double.NaN);
+            }
+            else
+            {
+                (double loss, double perPixel) = evaluator.EvaluateAutoencoder(model);
+                evaluation = new Evaluation(samples, double.NaN, loss, double.NaN, perPixel);
+            }
+
+            checkpoints.Add(evaluation);
+            observer?.Evaluated(evaluation);
+        }
+    }
+
+    private static int IndexOfMax(ReadOnlySpan<float> values) => System.Numerics.Tensors.TensorPrimitives.IndexOfMax(values);
+
+    private static double MedianMicroseconds(Span<long> ticks)
+    {
+        if (ticks.IsEmpty)
+        {
+            return double.NaN;
+        }
+
+        ticks.Sort();
+        return ticks[ticks.Length / 2] * 1e6 / Stopwatch.Frequency;
+    }
+}

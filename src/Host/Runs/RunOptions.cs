@@ -1,0 +1,76 @@
+using EdgeIL.Learner;
+
+namespace EdgeIL.Host.Runs;
+
+/// <summary>How the model's input stage is set up.</summary>
+/// <param name="Standardize">Running standardisation instead of a fixed scale and offset.</param>
+/// <param name="Scale">Fixed scale; null for the data's default (1/255 for pixels, 1 for sensors).</param>
+/// <param name="Offset">Fixed offset subtracted before scaling.</param>
+public sealed record InputScalingOptions(bool Standardize = false, float? Scale = null, float Offset = 0f);
+
+/// <summary>One online run: a learner, a stream, and how it is measured.</summary>
+public sealed record RunOptions
+{
+    /// <summary>The learning rule.</summary>
+    public LearningAlgorithm Algorithm { get; init; } = LearningAlgorithm.ILProx;
+
+    /// <summary>Layer sizes <c>d_0..d_N</c>; for classification <c>d_N</c> is the number of classes, for autoencoders <c>d_N = d_0</c>.</summary>
+    public required int[] Layers { get; init; }
+
+    /// <summary>What is learned.</summary>
+    public LearningTask Task { get; init; } = LearningTask.Classify;
+
+    /// <summary>The rule's settings.</summary>
+    public required Hyperparameters Hyperparameters { get; init; }
+
+    /// <summary>Samples to learn from; null for one pass over the training set.</summary>
+    public long? Samples { get; init; }
+
+    /// <summary>Seeds the initial weights and the order of the stream.</summary>
+    public int Seed { get; init; } = 1;
+
+    /// <summary>Samples between held-out evaluations; the end of the run is always evaluated.</summary>
+    public int EvaluateEvery { get; init; } = 1000;
+
+    /// <summary>Samples per learn step (1: online).</summary>
+    public int BatchSize { get; init; } = 1;
+
+    /// <summary>Samples in the prequential sliding window.</summary>
+    public int PrequentialWindow { get; init; } = 1000;
+
+    /// <summary>Held-out samples evaluated at each checkpoint; null for the whole test set.</summary>
+    public int? TestSamples { get; init; }
+
+    /// <summary>The model's input stage.</summary>
+    public InputScalingOptions InputScaling { get; init; } = new();
+
+    /// <summary>Throws an <see cref="ArgumentException"/> naming the first option out of range.</summary>
+    public void Validate()
+    {
+        Hyperparameters.Validate();
+        if (Layers.Length < 2 || Layers.Any(size => size < 1))
+        {
+            throw new ArgumentException($"--layers {string.Join(',', Layers)}: give at least two sizes, each at least 1.");
+        }
+
+        if (Samples is < 1)
+        {
+            throw new ArgumentException($"--samples {Samples}: must be at least 1.");
+        }
+
+        if (EvaluateEvery < 1)
+        {
+            throw new ArgumentException($"--eval-every {EvaluateEvery}: must be at least 1.");
+        }
+
+        if (BatchSize < 1)
+        {
+            throw new ArgumentException($"--batch {BatchSize}: must be at least 1.");
+        }
+
+        if (PrequentialWindow < 1)
+        {
+            throw new ArgumentException($"--window {PrequentialWindow}: must be at least 1.");
+        }
+    }
+}
