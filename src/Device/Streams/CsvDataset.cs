@@ -1,0 +1,420 @@
+using System.Globalization;
+using System.Text;
+
+namespace EdgeIL.Device.Streams;
+
+/// <summary>Loads a sensor log or a tabular dataset from a CSV file into a <see cref="CsvTable"/>.</summary>
+/// <remarks>
+/// <para>
+/// The format: UTF-8 text (a byte order mark is skipped), lines ending in LF or CRLF, cells separated by
+/// commas. The first line is a header of column names, each trimmed of whitespace and optionally wrapped
+/// in double quotes (inside which a comma is part of the name and <c>""</c> stands for one quote); names
+/// must be non-empty and distinct (compared ordinally, so <c>Gyro</c> and <c>gyro</c> differ). Every
+/// following line is a data row with exactly one cell per column; data cells are never quoted.
+/// Blank lines may end the file but not come between data rows.
+/// </para>
+/// <para>
+/// A feature cell is a number in the invariant culture (<c>-1.5</c>, <c>2e-3</c>), surrounding whitespace
+/// allowed. It must be finite as a float: NaN, infinities and numbers beyond ±3.4028235E+38 are refused,
+/// because a model fed one of them turns its weights to NaN with no way to recover on the device.
+/// A label cell is a class id: a whole number 0..<see cref="MaxClassCount"/> - 1. It may be written with
+/// a zero fraction or an exponent (<c>3.0</c>, <c>3e0</c>) because numpy and pandas write integer
+/// columns that way; <c>2.5</c>, <c>-1</c> and text are refused.
+/// </para>
+/// <para>
+/// The file is streamed line by line and checked whole before anything is returned, so a defect never
+/// yields a partly loaded dataset. Every defect is a <see cref="DataFormatException"/> whose message
+/// names the file, the 1-based line and, where there is one, the column:
+/// <c>log.csv: line 17, column "gyro_x": "abc" is not a number</c>.
+/// </para>
+/// </remarks>
+public static class CsvDataset
+{
+    /// <summary>The most classes a label column can name; the largest class id accepted is one less.</summary>
+    public const int MaxClassCount = 65536;
+
+    private const int FileBufferBytes = 1 << 16;
+
+    // Column names and bad cells are quoted in messages; a megabyte of junk on one line should not be.
+    private const int QuotedTextLimit = 40;
+
+    private const int ListedColumnLimit = 20;
+
+    // With the preamble set, StreamReader skips a UTF-8 byte order mark without also sniffing for UTF-16
+    // ones. Bytes that are not UTF-8 become U+FFFD, which a number never parses from and a header name is
+    // checked for, so they are reported at their exact line and column.
+    private static readonly UTF8Encoding s_utf8WithPreamble = new(encoderShouldEmitUTF8Identifier: true);
+
+    /// <summary>Reads a CSV file whole into a dataset.</summary>
+    /// <param name="path">The CSV file.</param>
+    /// <param name="labelColumn">
+    /// The header name of the column holding the class ids; null to read every column as a feature and
+    /// return an unlabelled dataset (then even a column called "label" is a feature).
+    /// </param>
+    /// <param name="name">A name for reports; null for the file name without its extension.</param>
+    /// <returns>
+    /// The table: the samples, one per data row, with the label column left out of the features and its
+    /// values as labels; <see cref="LabeledDataset.ClassCount"/> is the largest label + 1.
+    /// </returns>
+    /// <exception cref="ArgumentException"><paramref name="labelColumn"/> is empty or whitespace.</exception>
+    /// <exception cref="DataFormatException">
+    /// The file is empty, has no data rows, or breaks a rule of the format; or the label column is missing.
+    /// </exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    public static CsvTable Read(string path, string? labelColumn = "label", string? name = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (labelColumn is not null)
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(labelColumn);
+        }
+
+        using var stream = new FileStream(
+            path, FileMode.Open, FileAccess.Read, FileShare.Read, FileBufferBytes, FileOptions.SequentialScan);
+        using var reader = new StreamReader(
+            stream, s_utf8WithPreamble, detectEncodingFromByteOrderMarks: false, FileBufferBytes);
+
+        string? headerLine = reader.ReadLine();
+        if (headerLine is null)
+        {
+            throw Error(path, 1, null, "the file is empty; expected a header row of column names");
+        }
+
+        if (string.IsNullOrWhiteSpace(headerLine))
+        {
+            throw Error(path, 1, null, "the header row is blank; expected column names");
+        }
+
+        string[] columns = ParseHeader(path, headerLine);
+        int labelIndex = labelColumn is null ? -1 : FindLabelColumn(path, columns, labelColumn);
+        string[] featureNames = labelIndex < 0 ? columns : [.. columns[..labelIndex], .. columns[(labelIndex + 1)..]];
+        if (featureNames.Length == 0)
+        {
+            throw Error(path, 1, null, $"there are no feature columns; the only column is the label column {Quote(columns[labelIndex])}");
+        }
+
+        var features = new ChunkedBuffer<float>();
+        ChunkedBuffer<int>? labels = labelIndex < 0 ? null : new ChunkedBuffer<int>();
+        int largestLabel = -1;
+        long lineNumber = 1;
+        long pendingBlankLine = 0;
+        string? line;
+        while ((line = reader.ReadLine()) is not null)
+        {
+            lineNumber++;
+            if (string.IsNullOrWhiteSpace(line))
+            {
+                if (pendingBlankLine == 0)
+                {
+                    pendingBlankLine = lineNumber;
+                }
+
+                continue;
+            }
+
+            if (pendingBlankLine != 0)
+            {
+                throw Error(
+                    path,
+                    pendingBlankLine,
+                    null,
+                    $"the line is blank, but line {lineNumber} after it holds data; blank lines may only end the file");
+            }
+
+            if (features.Count + featureNames.Length > Array.MaxLength)
+            {
+                throw Error(path, lineNumber, null, $"the file holds more than {Array.MaxLength} feature values, more than one array can hold");
+            }
+
+            CheckCellCount(path, lineNumber, line, columns);
+            int column = 0;
+            foreach (Range range in line.AsSpan().Split(','))
+            {
+                ReadOnlySpan<char> cell = line.AsSpan()[range];
+                if (column == labelIndex)
+                {
+                    int label = ParseLabel(path, lineNumber, columns[column], cell);
+                    labels!.Add(label);
+                    largestLabel = Math.Max(largestLabel, label);
+                }
+                else
+                {
+                    features.Add(ParseFeature(path, lineNumber, columns[column], cell));
+                }
+
+                column++;
+            }
+        }
+
+        if (features.Count == 0)
+        {
+            throw Error(path, 2, null, "the file has a header but no data rows");
+        }
+
+        var dataset = new LabeledDataset(
+            name ?? Path.GetFileNameWithoutExtension(path),
+            featureNames.Length,
+            features.ToArray(),
+            labels?.ToArray(),
+            largestLabel + 1);
+        return new CsvTable(dataset, featureNames, labelIndex < 0 ? null : labelColumn);
+    }
+
+    private static string[] ParseHeader(string path, string line)
+    {
+        var names = new List<string>();
+        var firstColumnOfName = new Dictionary<string, int>(StringComparer.Ordinal);
+        int position = 0;
+        while (true)
+        {
+            int columnNumber = names.Count + 1;
+            int comma;
+            string name;
+            int start = position;
+            while (start < line.Length && char.IsWhiteSpace(line[start]))
+            {
+                start++;
+            }
+
+            if (start < line.Length && line[start] == '"')
+            {
+                var builder = new StringBuilder();
+                int index = start + 1;
+                while (true)
+                {
+                    if (index >= line.Length)
+                    {
+                        throw Error(path, 1, $"column {columnNumber}", "the opening double quote is never closed");
+                    }
+
+                    if (line[index] == '"')
+                    {
+                        if (index + 1 < line.Length && line[index + 1] == '"')
+                        {
+                            builder.Append('"');
+                            index += 2;
+                            continue;
+                        }
+
+                        index++;
+                        break;
+                    }
+
+                    builder.Append(line[index]);
+                    index++;
+                }
+
+                comma = line.IndexOf(',', index);
+                ReadOnlySpan<char> after = line.AsSpan(index, (comma < 0 ? line.Length : comma) - index);
+                if (!after.IsWhiteSpace())
+                {
+                    throw Error(path, 1, $"column {columnNumber}", $"{Quote(after)} follows the closing double quote");
+                }
+
+                name = builder.ToString().Trim();
+            }
+            else
+            {
+                comma = line.IndexOf(',', position);
+                ReadOnlySpan<char> cell = line.AsSpan(position, (comma < 0 ? line.Length : comma) - position).Trim();
+                if (cell.Contains('"'))
+                {
+                    throw Error(path, 1, $"column {columnNumber}", $"{Quote(cell)} holds a double quote; quotes may only wrap a whole name");
+                }
+
+                name = cell.ToString();
+            }
+
+            if (name.Length == 0)
+            {
+                throw Error(path, 1, $"column {columnNumber}", "the column name is empty");
+            }
+
+            if (name.Contains('\uFFFD', StringComparison.Ordinal))
+            {
+                throw Error(path, 1, $"column {columnNumber}", $"the column name {Quote(name)} is not valid UTF-8 text");
+            }
+
+            if (!firstColumnOfName.TryAdd(name, columnNumber))
+            {
+                throw Error(
+                    path,
+                    1,
+                    $"column {columnNumber} {Quote(name)}",
+                    $"the name is already that of column {firstColumnOfName[name]}; column names must be distinct");
+            }
+
+            names.Add(name);
+            if (comma < 0)
+            {
+                return [.. names];
+            }
+
+            position = comma + 1;
+        }
+    }
+
+    private static int FindLabelColumn(string path, string[] columns, string labelColumn)
+    {
+        int index = Array.IndexOf(columns, labelColumn);
+        if (index >= 0)
+        {
+            return index;
+        }
+
+        var listed = new StringBuilder();
+        for (int i = 0; i < Math.Min(columns.Length, ListedColumnLimit); i++)
+        {
+            listed.Append(i == 0 ? string.Empty : ", ").Append(Quote(columns[i]));
+        }
+
+        if (columns.Length > ListedColumnLimit)
+        {
+            listed.Append(CultureInfo.InvariantCulture, $" and {columns.Length - ListedColumnLimit} more");
+        }
+
+        throw Error(path, 1, null, $"there is no label column {Quote(labelColumn)}; the header's columns are {listed}");
+    }
+
+    private static void CheckCellCount(string path, long lineNumber, string line, string[] columns)
+    {
+        // Counted before any cell is parsed: in a row with a cell too many or too few the cells are
+        // likely shifted, and "not a number" in the wrong column would point the reader astray.
+        int cellCount = line.AsSpan().Count(',') + 1;
+        if (cellCount < columns.Length)
+        {
+            throw Error(
+                path,
+                lineNumber,
+                $"column {Quote(columns[cellCount])}",
+                $"missing: the row has {cellCount} cells, but the header names {columns.Length} columns");
+        }
+
+        if (cellCount > columns.Length)
+        {
+            throw Error(
+                path,
+                lineNumber,
+                $"column {columns.Length + 1}",
+                $"the row has {cellCount} cells, but the header names {columns.Length} columns, the last {Quote(columns[^1])}");
+        }
+    }
+
+    private static float ParseFeature(string path, long lineNumber, string column, ReadOnlySpan<char> cell)
+    {
+        if (float.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out float value) && float.IsFinite(value))
+        {
+            return value;
+        }
+
+        string detail;
+        if (cell.IsWhiteSpace())
+        {
+            detail = "the cell is empty; expected a number";
+        }
+        else if (!double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out double wide))
+        {
+            detail = $"{Quote(cell)} is not a number";
+        }
+        else if (double.IsNaN(wide))
+        {
+            detail = $"{Quote(cell)} is not a number a model can take: values must be finite";
+        }
+        else if (cell.IndexOfAnyInRange('0', '9') >= 0)
+        {
+            // Digits that parse to infinity, or past float's range, are an overflow rather than a literal infinity.
+            detail = $"{Quote(cell)} is beyond the float range ±{float.MaxValue.ToString(CultureInfo.InvariantCulture)}";
+        }
+        else
+        {
+            detail = $"{Quote(cell)} is infinite: values must be finite";
+        }
+
+        throw Error(path, lineNumber, $"column {Quote(column)}", detail);
+    }
+
+    private static int ParseLabel(string path, long lineNumber, string column, ReadOnlySpan<char> cell)
+    {
+        string? detail = null;
+        if (cell.IsWhiteSpace())
+        {
+            detail = "the cell is empty; expected a class id";
+        }
+        else if (!double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !double.IsFinite(value))
+        {
+            detail = $"{Quote(cell)} is not a class id; class ids are whole numbers 0..{MaxClassCount - 1}";
+        }
+        else if (value < 0)
+        {
+            detail = $"{Quote(cell)} is negative; class ids are 0 or more";
+        }
+        else if (value != Math.Floor(value))
+        {
+            detail = $"{Quote(cell)} is not a whole number; class ids are whole numbers";
+        }
+        else if (value >= MaxClassCount)
+        {
+            detail = $"class id {Quote(cell)} is above {MaxClassCount - 1}, the largest this reader accepts";
+        }
+        else
+        {
+            return (int)value;
+        }
+
+        throw Error(path, lineNumber, $"column {Quote(column)}", detail);
+    }
+
+    private static string Quote(ReadOnlySpan<char> text)
+    {
+        ReadOnlySpan<char> trimmed = text.Trim();
+        return trimmed.Length <= QuotedTextLimit
+            ? $"\"{trimmed}\""
+            : $"\"{trimmed[..QuotedTextLimit]}...\" ({trimmed.Length} characters)";
+    }
+
+    private static DataFormatException Error(string path, long lineNumber, string? column, string detail) =>
+        new(path, column is null ? $"line {lineNumber}: {detail}" : $"line {lineNumber}, {column}: {detail}", byteOffset: null);
+
+    /// <summary>
+    /// A list that grows by adding chunks instead of copying, so that reading n values peaks at about 2n
+    /// (chunks plus the final array) rather than the 3n a doubling <see cref="List{T}"/> can reach.
+    /// </summary>
+    private sealed class ChunkedBuffer<T>
+    {
+        private const int FirstChunkLength = 1 << 10;
+        private const int MaxChunkLength = 1 << 20;
+
+        private readonly List<T[]> _chunks = [];
+        private T[] _current = [];
+        private int _used;
+
+        public long Count { get; private set; }
+
+        public void Add(T value)
+        {
+            if (_used == _current.Length)
+            {
+                _current = new T[_current.Length == 0 ? FirstChunkLength : Math.Min(_current.Length * 2, MaxChunkLength)];
+                _chunks.Add(_current);
+                _used = 0;
+            }
+
+            _current[_used++] = value;
+            Count++;
+        }
+
+        public T[] ToArray()
+        {
+            var result = new T[Count];
+            long offset = 0;
+            foreach (T[] chunk in _chunks)
+            {
+                int length = (int)Math.Min(chunk.Length, Count - offset);
+                chunk.AsSpan(0, length).CopyTo(result.AsSpan((int)offset));
+                offset += length;
+            }
+
+            return result;
+        }
+    }
+}
