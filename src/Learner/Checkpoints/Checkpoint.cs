@@ -1,7 +1,8 @@
 namespace EdgeIL.Learner.Checkpoints;
 
 /// <summary>
-/// Saves an <see cref="OnlineLearner"/> to a stream and loads it back: the architecture, the
+/// Saves an <see cref="OnlineLearner"/> to a stream and loads it back: the architecture and the
+/// model's <see cref="InputStage"/> (with its running statistics), the
 /// algorithm and all its hyperparameters, every weight and bias, Adam's moments and step count
 /// (for the rules that use Adam) and <see cref="OnlineLearner.SamplesSeen"/>, behind a CRC-32.
 /// A loaded learner continues bit for bit as the saved one would have. FORMAT.md gives the layout.

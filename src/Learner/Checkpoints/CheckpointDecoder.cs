@@ -16,7 +16,7 @@ internal static class CheckpointDecoder
 
     private static readonly uint[] s_knownTags =
     [
-        CheckpointFormat.ArchitectureTag, CheckpointFormat.AlgorithmTag, CheckpointFormat.HyperparametersTag,
+        CheckpointFormat.ArchitectureTag, CheckpointFormat.InputStageTag, CheckpointFormat.AlgorithmTag, CheckpointFormat.HyperparametersTag,
         CheckpointFormat.ParametersTag, CheckpointFormat.AdamTag, CheckpointFormat.ProgressTag,
     ];
 
@@ -126,6 +126,7 @@ internal static class CheckpointDecoder
     {
         Dictionary<uint, SectionRange> sections = IndexSections(data, filePath);
         (int[] sizes, OutputHead head) = ReadArchitecture(Required(CheckpointFormat.ArchitectureTag), filePath);
+        InputStageState inputStage = ReadInputStage(Required(CheckpointFormat.InputStageTag), sizes[0], filePath);
         LearningAlgorithm algorithm = ReadAlgorithm(Required(CheckpointFormat.AlgorithmTag), filePath);
         Hyperparameters hyperparameters = ReadHyperparameters(Required(CheckpointFormat.HyperparametersTag), filePath);
         (float[][] weights, float[][] biases) = ReadParameters(Required(CheckpointFormat.ParametersTag), sizes, filePath);
@@ -150,6 +151,16 @@ internal static class CheckpointDecoder
         {
             model.SetWeights(n, weights[n]);
             model.SetBiases(n, biases[n]);
+        }
+
+        if (inputStage.Scaling == InputScaling.Fixed)
+        {
+            model.Input.SetFixed(inputStage.Offset, inputStage.Scale);
+        }
+        else
+        {
+            model.Input.RestoreStandardization(
+                inputStage.Count, inputStage.Mean, inputStage.SquaredDeviations, inputStage.Offset, inputStage.Scale, inputStage.Frozen);
         }
 
         var learner = new OnlineLearner(model, algorithm, hyperparameters) { SamplesSeen = samplesSeen };
@@ -243,6 +254,60 @@ internal static class CheckpointDecoder
         return CheckpointFormat.TryParseHead(headName, out OutputHead head)
             ? (sizes, head)
             : throw Fail(filePath, $"section ARCH: unknown output head '{headName}' (known: softmax, sigmoid, identity)");
+    }
+
+    private static InputStageState ReadInputStage(ReadOnlySpan<byte> payload, int features, string? filePath)
+    {
+        var reader = new SectionReader(payload, "INPT", filePath);
+        string name = reader.ReadShortString("the input scaling mode");
+        if (!CheckpointFormat.TryParseScaling(name, out InputScaling scaling))
+        {
+            throw Fail(filePath, $"section INPT: unknown input scaling '{name}' (known: fixed, standardize)");
+        }
+
+        long expected = CheckpointEncoder.InputStageValuesLength(scaling, features);
+        if (reader.Remaining != expected)
+        {
+            throw Fail(filePath, $"section INPT has {reader.Remaining} bytes of {name} values; {features} input features need {expected}");
+        }
+
+        var state = new InputStageState { Scaling = scaling };
+        if (scaling == InputScaling.Standardize)
+        {
+            byte frozen = reader.ReadByte("the frozen flag");
+            state.Frozen = frozen switch
+            {
+                0 => false,
+                1 => true,
+                _ => throw Fail(filePath, $"section INPT: frozen flag is {frozen}, not 0 or 1"),
+            };
+            state.Count = reader.ReadInt64("the observed sample count");
+            if (state.Count < 0)
+            {
+                throw Fail(filePath, $"section INPT: observed sample count {state.Count} is negative");
+            }
+        }
+
+        state.Offset = reader.ReadFiniteSingles(features, "input offsets");
+        state.Scale = reader.ReadFiniteSingles(features, "input scales");
+        int zero = Array.IndexOf(state.Scale, 0f);
+        if (zero >= 0)
+        {
+            throw Fail(filePath, $"section INPT: input scales[{zero}] is 0");
+        }
+
+        if (scaling == InputScaling.Standardize)
+        {
+            state.Mean = reader.ReadFiniteDoubles(features, "input running means");
+            state.SquaredDeviations = reader.ReadFiniteDoubles(features, "input running squared deviations");
+            int negative = Array.FindIndex(state.SquaredDeviations, v => v < 0);
+            if (negative >= 0)
+            {
+                throw Fail(filePath, $"section INPT: input running squared deviations[{negative}] is {state.SquaredDeviations[negative]}, but sums of squares are >= 0");
+            }
+        }
+
+        return state;
     }
 
     private static LearningAlgorithm ReadAlgorithm(ReadOnlySpan<byte> payload, string? filePath)
@@ -371,6 +436,23 @@ internal static class CheckpointDecoder
 
     private readonly record struct SectionRange(int Offset, int Length);
 
+    private sealed class InputStageState
+    {
+        public InputScaling Scaling { get; init; }
+
+        public bool Frozen { get; set; }
+
+        public long Count { get; set; }
+
+        public float[] Offset { get; set; } = [];
+
+        public float[] Scale { get; set; } = [];
+
+        public double[] Mean { get; set; } = [];
+
+        public double[] SquaredDeviations { get; set; } = [];
+    }
+
     private sealed class AdamMoments(long step, int layers)
     {
         public long Step { get; } = step;
@@ -389,6 +471,10 @@ internal static class CheckpointDecoder
     {
         private readonly ReadOnlySpan<byte> _payload = payload;
         private int _position;
+
+        public readonly int Remaining => _payload.Length - _position;
+
+        public byte ReadByte(string what) => Take(1, what)[0];
 
         public uint ReadUInt32(string what) => BinaryPrimitives.ReadUInt32LittleEndian(Take(sizeof(uint), what));
 
@@ -417,6 +503,26 @@ internal static class CheckpointDecoder
         {
             float[] values = ReadSingles(count, what);
             int bad = IndexOfNonFinite(values);
+            return bad < 0 ? values : throw Fail(filePath, $"section {section}: {what}[{bad}] is {values[bad]}, not a finite number");
+        }
+
+        public double[] ReadFiniteDoubles(int count, string what)
+        {
+            ReadOnlySpan<byte> bytes = Take(checked(count * sizeof(double)), what);
+            double[] values = new double[count];
+            if (BitConverter.IsLittleEndian)
+            {
+                bytes.CopyTo(MemoryMarshal.AsBytes(values.AsSpan()));
+            }
+            else
+            {
+                for (int i = 0; i < values.Length; i++)
+                {
+                    values[i] = BinaryPrimitives.ReadDoubleLittleEndian(bytes[(i * sizeof(double))..]);
+                }
+            }
+
+            int bad = Array.FindIndex(values, v => !double.IsFinite(v));
             return bad < 0 ? values : throw Fail(filePath, $"section {section}: {what}[{bad}] is {values[bad]}, not a finite number");
         }
 

@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Numerics.Tensors;
 
 namespace EdgeIL.Learner.Checkpoints;
@@ -12,7 +13,9 @@ internal sealed class CheckpointEncoder
     private readonly OnlineLearner _learner;
     private readonly string _headName;
     private readonly string _algorithmName;
+    private readonly string _scalingName;
     private readonly long _architectureLength;
+    private readonly long _inputStageLength;
     private readonly long _algorithmLength;
     private readonly long _parametersLength;
     private readonly long _adamLength;
@@ -23,12 +26,15 @@ internal sealed class CheckpointEncoder
         Mlp model = learner.Model;
         _headName = CheckpointFormat.HeadName(model.Head);
         _algorithmName = learner.Algorithm.Name();
+        _scalingName = CheckpointFormat.ScalingName(model.Input.Scaling);
         _architectureLength = sizeof(uint) + (sizeof(uint) * (long)model.LayerSizes.Length) + 1 + _headName.Length;
+        _inputStageLength = 1 + _scalingName.Length + InputStageValuesLength(model.Input.Scaling, model.InputSize);
         _algorithmLength = 1 + _algorithmName.Length;
         _parametersLength = sizeof(float) * model.ParameterCount;
         _adamLength = learner.Adam is null ? 0 : sizeof(long) + (2 * _parametersLength);
         TotalLength = CheckpointFormat.HeaderLength
             + CheckpointFormat.SectionHeaderLength + _architectureLength
+            + CheckpointFormat.SectionHeaderLength + _inputStageLength
             + CheckpointFormat.SectionHeaderLength + _algorithmLength
             + CheckpointFormat.SectionHeaderLength + (sizeof(float) * CheckpointFormat.HyperparameterCount)
             + CheckpointFormat.SectionHeaderLength + _parametersLength
@@ -60,6 +66,20 @@ internal sealed class CheckpointEncoder
         if (learner.SamplesSeen < 0)
         {
             throw Refuse($"SamplesSeen is {learner.SamplesSeen}; it must be >= 0");
+        }
+
+        InputStage stage = model.Input;
+        RequireFinite(stage.Offset, "the input stage's offsets");
+        RequireFinite(stage.Scale, "the input stage's scales");
+        if (stage.Scale.Contains(0f))
+        {
+            throw Refuse("the input stage has a zero scale");
+        }
+
+        if (stage.Scaling == InputScaling.Standardize)
+        {
+            RequireFinite(stage.Mean, "the input stage's running means");
+            RequireFiniteNonNegative(stage.SquaredDeviations, "the input stage's running squared deviations");
         }
 
         for (int n = 0; n < model.LayerCount; n++)
@@ -111,6 +131,9 @@ internal sealed class CheckpointEncoder
 
         writer.WriteShortString(_headName);
 
+        writer.BeginSection(CheckpointFormat.InputStageTag, _inputStageLength);
+        WriteInputStage(writer, model.Input, _scalingName);
+
         writer.BeginSection(CheckpointFormat.AlgorithmTag, _algorithmLength);
         writer.WriteShortString(_algorithmName);
 
@@ -142,6 +165,33 @@ internal sealed class CheckpointEncoder
         writer.Finish();
     }
 
+    /// <summary>
+    /// The bytes after the mode name: a fixed stage is just its offsets and scales; a running
+    /// standardisation also carries its frozen flag, count and float64 Welford statistics, without
+    /// which it would restart from nothing.
+    /// </summary>
+    internal static long InputStageValuesLength(InputScaling scaling, int features) => scaling == InputScaling.Fixed
+        ? 2L * sizeof(float) * features
+        : 1 + sizeof(long) + (2L * sizeof(float) * features) + (2L * sizeof(double) * features);
+
+    private static void WriteInputStage(CheckpointWriter writer, InputStage stage, string scalingName)
+    {
+        writer.WriteShortString(scalingName);
+        if (stage.Scaling == InputScaling.Fixed)
+        {
+            writer.WriteSingles(stage.Offset);
+            writer.WriteSingles(stage.Scale);
+            return;
+        }
+
+        writer.WriteByte(stage.Frozen ? (byte)1 : (byte)0);
+        writer.WriteInt64(stage.Count);
+        writer.WriteSingles(stage.Offset);
+        writer.WriteSingles(stage.Scale);
+        writer.WriteDoubles(stage.Mean);
+        writer.WriteDoubles(stage.SquaredDeviations);
+    }
+
     /// <summary>The order here is the format's; <c>CheckpointDecoder.ReadHyperparameters</c> mirrors it.</summary>
     private static void WriteHyperparameters(CheckpointWriter writer, Hyperparameters settings)
     {
@@ -158,18 +208,20 @@ internal sealed class CheckpointEncoder
         writer.WriteSingle(settings.AdamEpsilon);
     }
 
-    private static void RequireFinite(ReadOnlySpan<float> values, string what)
+    private static void RequireFinite<T>(ReadOnlySpan<T> values, string what)
+        where T : IFloatingPointIeee754<T>
     {
-        if (!float.IsFinite(TensorPrimitives.MaxMagnitude(values)))
+        if (!T.IsFinite(TensorPrimitives.MaxMagnitude(values)))
         {
             throw Refuse($"{what} are not all finite");
         }
     }
 
-    private static void RequireFiniteNonNegative(ReadOnlySpan<float> values, string what)
+    private static void RequireFiniteNonNegative<T>(ReadOnlySpan<T> values, string what)
+        where T : IFloatingPointIeee754<T>
     {
         RequireFinite(values, what);
-        if (TensorPrimitives.Min(values) < 0)
+        if (TensorPrimitives.Min(values) < T.Zero)
         {
             throw Refuse($"{what} are not all >= 0");
         }

@@ -35,6 +35,8 @@ internal static class CheckpointFormat
 
     public const uint ArchitectureTag = 'A' | ('R' << 8) | ('C' << 16) | ('H' << 24);
 
+    public const uint InputStageTag = 'I' | ('N' << 8) | ('P' << 16) | ('T' << 24);
+
     public const uint AlgorithmTag = 'A' | ('L' << 8) | ('G' << 16) | ('O' << 24);
 
     public const uint HyperparametersTag = 'H' | ('Y' << 8) | ('P' << 16) | ('R' << 24);
@@ -84,6 +86,25 @@ internal static class CheckpointFormat
         OutputHead.Identity => "identity",
         _ => throw new ArgumentOutOfRangeException(nameof(head), head, "Unknown output head."),
     };
+
+    /// <summary>The stable name of an input scaling mode.</summary>
+    public static string ScalingName(InputScaling scaling) => scaling switch
+    {
+        InputScaling.Fixed => "fixed",
+        InputScaling.Standardize => "standardize",
+        _ => throw new ArgumentOutOfRangeException(nameof(scaling), scaling, "Unknown input scaling."),
+    };
+
+    public static bool TryParseScaling(string name, out InputScaling scaling)
+    {
+        (bool known, scaling) = name switch
+        {
+            "fixed" => (true, InputScaling.Fixed),
+            "standardize" => (true, InputScaling.Standardize),
+            _ => (false, default(InputScaling)),
+        };
+        return known;
+    }
 
     public static bool TryParseHead(string name, out OutputHead head)
     {

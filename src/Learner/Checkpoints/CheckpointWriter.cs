@@ -96,6 +96,28 @@ internal sealed class CheckpointWriter
         }
     }
 
+    public void WriteDouble(double value)
+    {
+        Span<byte> bytes = stackalloc byte[sizeof(double)];
+        BinaryPrimitives.WriteDoubleLittleEndian(bytes, value);
+        WriteBytes(bytes);
+    }
+
+    /// <summary>Writes IEEE-754 binary64 values, little-endian.</summary>
+    public void WriteDoubles(ReadOnlySpan<double> values)
+    {
+        if (BitConverter.IsLittleEndian)
+        {
+            WriteBytes(MemoryMarshal.AsBytes(values));
+            return;
+        }
+
+        foreach (double value in values)
+        {
+            WriteDouble(value);
+        }
+    }
+
     /// <summary>A short ASCII string: one length byte, then the characters.</summary>
     public void WriteShortString(string value)
     {

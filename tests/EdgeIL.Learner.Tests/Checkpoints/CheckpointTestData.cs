@@ -24,10 +24,25 @@ internal static class CheckpointTestData
         return data;
     }
 
-    /// <summary>A learner trained a few single steps and one mini-batch, so Adam's moments and step count are not trivial.</summary>
+    /// <summary>
+    /// A learner trained a few single steps and one mini-batch, so Adam's moments and step count are
+    /// not trivial. The head also picks the input stage, so that every rule meets every stage:
+    /// running standardisation for softmax, fixed per-feature scaling for sigmoid, the identity for
+    /// regression.
+    /// </summary>
     public static OnlineLearner Trained(LearningAlgorithm algorithm, OutputHead head = OutputHead.Softmax, int seed = 11)
     {
-        var learner = new OnlineLearner(Mlp.CreateRandom(s_sizes, head, seed), algorithm);
+        Mlp model = Mlp.CreateRandom(s_sizes, head, seed);
+        if (head == OutputHead.Softmax)
+        {
+            model.Input.StartStandardizing();
+        }
+        else if (head == OutputHead.Sigmoid)
+        {
+            model.Input.SetFixed([0.5f, -1f, 0f, 2f], [0.25f, 2f, -1f, 1f]);
+        }
+
+        var learner = new OnlineLearner(model, algorithm);
         var random = new Random(seed);
         Train(learner, random, steps: 3);
         return learner;
@@ -65,6 +80,18 @@ internal static class CheckpointTestData
         Assert.Equal(expected.SamplesSeen, actual.SamplesSeen);
         Assert.Equal(expected.Model.Head, actual.Model.Head);
         Assert.Equal(expected.Model.LayerSizes.ToArray(), actual.Model.LayerSizes.ToArray());
+        InputStage expectedStage = expected.Model.Input, actualStage = actual.Model.Input;
+        Assert.Equal(expectedStage.Scaling, actualStage.Scaling);
+        AssertBitsEqual(expectedStage.Offset, actualStage.Offset);
+        AssertBitsEqual(expectedStage.Scale, actualStage.Scale);
+        if (expectedStage.Scaling == InputScaling.Standardize)
+        {
+            Assert.Equal(expectedStage.Frozen, actualStage.Frozen);
+            Assert.Equal(expectedStage.Count, actualStage.Count);
+            Assert.Equal(MemoryMarshal.Cast<double, long>(expectedStage.Mean).ToArray(), MemoryMarshal.Cast<double, long>(actualStage.Mean).ToArray());
+            Assert.Equal(MemoryMarshal.Cast<double, long>(expectedStage.SquaredDeviations).ToArray(), MemoryMarshal.Cast<double, long>(actualStage.SquaredDeviations).ToArray());
+        }
+
         for (int n = 0; n < expected.Model.LayerCount; n++)
         {
             AssertBitsEqual(expected.Model.GetWeights(n), actual.Model.GetWeights(n));

@@ -29,6 +29,19 @@ public class CheckpointTests
         AssertSameState(original, loaded);
     }
 
+    [Fact]
+    public void SaveThenLoad_FrozenStandardization_StaysFrozen()
+    {
+        OnlineLearner original = Trained(LearningAlgorithm.ILProx);
+        original.Model.Input.Freeze();
+
+        OnlineLearner loaded = Load(Save(original));
+
+        Assert.True(loaded.Model.Input.Frozen);
+        Assert.Equal(5, loaded.Model.Input.Count);
+        AssertSameState(original, loaded);
+    }
+
     [Theory]
     [MemberData(nameof(Cases))]
     public void Learn_AfterSaveThenLoad_MatchesLearnerThatWasNeverSaved(LearningAlgorithm algorithm, OutputHead head)
@@ -78,16 +91,17 @@ public class CheckpointTests
 
         // The hex dump of FORMAT.md's worked example, byte for byte.
         byte[] expected = Convert.FromHexString(
-            "8945444745494C0A" + "01000000" + "9800000000000000"
+            "8945444745494C0A" + "01000000" + "AE00000000000000"
             + "4152434815000000" + "02000000" + "0100000001000000" + "08" + "6964656E74697479"
+            + "494E50540E000000" + "05" + "6669786564" + "00000000" + "0000803F"
             + "414C474F07000000" + "06" + "62702D736764"
             + "485950522C000000" + "0000A040" + "8FC2753C" + "00000000" + "8FC2753C" + "8FC2753C" + "00000000"
             + "0000803E" + "3333733F" + "6666663F" + "77BE7F3F" + "77CC2B32"
             + "5041524D08000000" + "0000003F" + "000080BE"
             + "50524F4708000000" + "2A00000000000000"
-            + "CA833540");
+            + "17AB4F09");
         Assert.Equal(expected, bytes);
-        Assert.Equal(Crc32.HashToUInt32(bytes.AsSpan(0, 148)), BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(148)));
+        Assert.Equal(Crc32.HashToUInt32(bytes.AsSpan(0, 170)), BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(170)));
     }
 
     [Fact]
@@ -234,6 +248,30 @@ public class CheckpointTests
     }
 
     [Fact]
+    public void Load_ZeroInputScale_IsRefused()
+    {
+        byte[] bytes = Save(Trained(LearningAlgorithm.BPSgd, OutputHead.Sigmoid));
+        int scales = PayloadOffset(bytes, "INPT") + 1 + "fixed".Length + (4 * 4);
+        BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(scales + 4), 0f);
+
+        var error = Assert.Throws<CheckpointFormatException>(() => Load(WithChecksum(bytes)));
+
+        Assert.Contains("section INPT: input scales[1] is 0", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_NegativeRunningSquaredDeviation_IsRefused()
+    {
+        byte[] bytes = Save(Trained(LearningAlgorithm.BPSgd, OutputHead.Softmax));
+        int squaredDeviations = PayloadOffset(bytes, "INPT") + 1 + "standardize".Length + 1 + 8 + (2 * 4 * 4) + (4 * 8);
+        BinaryPrimitives.WriteDoubleLittleEndian(bytes.AsSpan(squaredDeviations), -2.0);
+
+        var error = Assert.Throws<CheckpointFormatException>(() => Load(WithChecksum(bytes)));
+
+        Assert.Contains("input running squared deviations[0] is -2", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Load_NonFiniteWeight_IsRefused()
     {
         byte[] bytes = Save(Trained(LearningAlgorithm.BPSgd));
@@ -319,9 +357,9 @@ public class CheckpointTests
     {
         byte[] bytes = Save(Trained(LearningAlgorithm.ILProx));
 
-        var error = Assert.Throws<CheckpointFormatException>(() => Load(WithExtraSection(bytes, "INPT", new byte[16])));
+        var error = Assert.Throws<CheckpointFormatException>(() => Load(WithExtraSection(bytes, "DRFT", new byte[16])));
 
-        Assert.Contains("unknown required section INPT", error.Message, StringComparison.Ordinal);
+        Assert.Contains("unknown required section DRFT", error.Message, StringComparison.Ordinal);
         Assert.Contains("newer EdgeIL", error.Message, StringComparison.Ordinal);
     }
 
