@@ -12,6 +12,8 @@ public static class HostCommands
         var root = new RootCommand("EdgeIL: online inference learning (IL-prox) on streams, from a desktop.")
         {
             DemoCommand.Create(output, error),
+            ReplayCommand.Create(output, error),
+            ExperimentCommand.Create(output, error),
         };
         return root;
     }

@@ -96,9 +96,11 @@ public static class OnlineRun
         float[] inputs = new float[batch * features];
         float[] targets = new float[batch * outputs];
         float[] logits = new float[outputs];
-        long seen = 0, stepIndex = 0, rejected = 0, nextEvaluation = options.EvaluateEvery;
+        long seen = 0, stepIndex = 0, rejected = 0, nextEvaluation = options.NextEvaluationAfter(0);
         bool partial = false;
 
+        // Before any learning: where every curve starts (chance for a classifier).
+        Record(0);
         using var stream = new DatasetStream(data.Train, (ulong)options.Seed, total, cycle: true);
         int inBatch = 0;
         while (stream.TryRead(inputs.AsSpan(inBatch * features, features), out int label))
@@ -140,7 +142,7 @@ public static class OnlineRun
             if (seen >= nextEvaluation)
             {
                 Record(seen);
-                nextEvaluation += options.EvaluateEvery;
+                nextEvaluation = options.NextEvaluationAfter(seen);
             }
 
             if (seen % ProgressInterval < batch)

@@ -32,6 +32,12 @@ public sealed record RunOptions
     /// <summary>Samples between held-out evaluations; the end of the run is always evaluated.</summary>
     public int EvaluateEvery { get; init; } = 1000;
 
+    /// <summary>
+    /// Sample counts at which to evaluate instead of every <see cref="EvaluateEvery"/> (the paper's
+    /// tables read accuracy after 1,000, 2,000, 4,000 ... samples); the end is always evaluated.
+    /// </summary>
+    public IReadOnlyList<long>? EvaluateAt { get; init; }
+
     /// <summary>Samples per learn step (1: online).</summary>
     public int BatchSize { get; init; } = 1;
 
@@ -43,6 +49,25 @@ public sealed record RunOptions
 
     /// <summary>The model's input stage.</summary>
     public InputScalingOptions InputScaling { get; init; } = new();
+
+    /// <summary>The first evaluation point after <paramref name="samples"/>.</summary>
+    public long NextEvaluationAfter(long samples)
+    {
+        if (EvaluateAt is null)
+        {
+            return (samples / EvaluateEvery + 1) * EvaluateEvery;
+        }
+
+        foreach (long point in EvaluateAt.Order())
+        {
+            if (point > samples)
+            {
+                return point;
+            }
+        }
+
+        return long.MaxValue;
+    }
 
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first option out of range.</summary>
     public void Validate()

@@ -1,0 +1,52 @@
+using System.CommandLine;
+using EdgeIL.Host.Data;
+
+namespace EdgeIL.Host.Commands;
+
+/// <summary>The options that say which data a command reads, shared by every command that reads data.</summary>
+public static class DataOptions
+{
+    /// <summary><c>--data</c>.</summary>
+    public static readonly Option<string> Data = new("--data")
+    {
+        Description = "The data: 'sample' (bundled MNIST sample), 'mnist' or 'fashion-mnist' (after tools/fetch-datasets), a folder of MNIST-format IDX files, or a .csv file. Default: sample",
+        DefaultValueFactory = _ => DatasetCatalog.SampleName,
+    };
+
+    /// <summary><c>--label-column</c>.</summary>
+    public static readonly Option<string> LabelColumn = new("--label-column")
+    {
+        Description = "CSV only: the column of integer class ids, or 'none' for unlabelled logs. Default: label",
+        DefaultValueFactory = _ => "label",
+    };
+
+    /// <summary><c>--test</c>.</summary>
+    public static readonly Option<string?> TestFile = new("--test")
+    {
+        Description = "CSV only: a CSV file with the same columns to hold out for testing. Default: the last --test-fraction of the rows",
+    };
+
+    /// <summary><c>--test-fraction</c>.</summary>
+    public static readonly Option<double> TestFraction = new("--test-fraction")
+    {
+        Description = "CSV only, without --test: the share of rows at the end of the log held out for testing. Default: 0.2",
+        DefaultValueFactory = _ => 0.2,
+    };
+
+    /// <summary>Adds the data options to <paramref name="command"/>.</summary>
+    public static void AddTo(Command command)
+    {
+        command.Add(Data);
+        command.Add(LabelColumn);
+        command.Add(TestFile);
+        command.Add(TestFraction);
+    }
+
+    /// <summary>Loads the data the options name.</summary>
+    public static TrainTestData Load(ParseResult parse)
+    {
+        string label = parse.GetValue(LabelColumn)!;
+        var csv = new CsvOptions(label == "none" ? null : label, parse.GetValue(TestFile), parse.GetValue(TestFraction));
+        return DatasetCatalog.Load(parse.GetValue(Data)!, csv);
+    }
+}

@@ -1,0 +1,154 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using EdgeIL.Host.Console;
+using EdgeIL.Host.Data;
+using EdgeIL.Host.Experiments;
+using EdgeIL.Host.Reports;
+using EdgeIL.Learner;
+
+namespace EdgeIL.Host.Commands;
+
+/// <summary><c>edgeil experiment NAME</c>: reruns one of the paper's experiments and writes results.md, results.json and charts.</summary>
+public static class ExperimentCommand
+{
+    private static readonly Argument<string> s_name = new("name")
+    {
+        Description = $"The experiment: {string.Join(", ", Experiment.All.Select(e => e.Name))}.",
+    };
+
+    private static readonly Option<string?> s_data = new("--data")
+    {
+        Description = "The data (as for replay). Default: mnist for online, minibatch and data-constrained; fashion-mnist for stability and autoencoder",
+    };
+
+    private static readonly Option<string> s_out = new("--out")
+    {
+        Description = "Folder for results.md, results.json and the charts. Required.",
+        Required = true,
+    };
+
+    private static readonly Option<int> s_seeds = new("--seeds")
+    {
+        Description = "Seeds per configuration. Default: 3",
+        DefaultValueFactory = _ => 3,
+    };
+
+    private static readonly Option<long?> s_samples = new("--samples")
+    {
+        Description = "Samples per run. Default: the experiment's (one pass; 20,000 for stability)",
+    };
+
+    private static readonly Option<string?> s_algorithms = new("--algorithms")
+    {
+        Description = "Comma-separated rules to compare. Default: the experiment's",
+    };
+
+    /// <summary>Creates the command.</summary>
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        s_name.AcceptOnlyFromAmong([.. Experiment.All.Select(e => e.Name)]);
+        var command = new Command("experiment", "Rerun one of the paper's experiments; write results.md (tables as in the paper: mean and standard deviation over seeds), results.json and PNG charts.")
+        {
+            s_name,
+            s_data,
+            s_out,
+            s_seeds,
+            s_samples,
+            s_algorithms,
+        };
+        command.SetAction(parse => CommandErrors.Guard(error, () =>
+        {
+            Experiment experiment = Experiment.All.Single(e => e.Name == parse.GetValue(s_name));
+            if (parse.GetValue(s_seeds) < 1)
+            {
+                throw new ArgumentException("--seeds must be at least 1.");
+            }
+
+            IReadOnlyList<LearningAlgorithm>? algorithms = parse.GetValue(s_algorithms) is { } list
+                ? list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(LearningAlgorithms.Parse).ToArray()
+                : null;
+            var settings = new ExperimentSettings(parse.GetValue(s_seeds), parse.GetValue(s_samples), algorithms);
+            TrainTestData data = DatasetCatalog.Load(parse.GetValue(s_data) ?? experiment.DefaultData);
+            return new ExperimentRunnerCommand(output, error).Run(experiment, data, settings, parse.GetValue(s_out)!);
+        }));
+        return command;
+    }
+}
+
+/// <summary>Runs an experiment and writes its files.</summary>
+public sealed class ExperimentRunnerCommand(TextWriter output, TextWriter error)
+{
+    /// <summary>Schema of results.json.</summary>
+    public const string Schema = "edgeil.results/1";
+
+    /// <summary>Runs and writes; returns the exit code.</summary>
+    public int Run(Experiment experiment, TrainTestData data, ExperimentSettings settings, string outFolder, bool liveProgress = true)
+    {
+        IReadOnlyList<ExperimentRun> plan = experiment.Plan(data, settings);
+        output.WriteLine($"Experiment {experiment.Name} on {data.Name}: {plan.Count} runs ({settings.Seeds} seeds), {Environment.ProcessorCount} at a time.");
+        using var cancellation = new ConsoleCancellation();
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        IReadOnlyList<ExperimentOutcome> outcomes = ExperimentRunner.RunAll(plan, error, liveProgress && ProgressBoard.ConsoleIsLive, cancellation.Token);
+        bool partial = outcomes.Any(o => o.Result.Partial);
+        Directory.CreateDirectory(outFolder);
+        ExperimentSummary summary = experiment.Summarise(outcomes, settings, outFolder);
+
+        var markdown = new StringBuilder();
+        markdown.AppendLine(CultureInfo.InvariantCulture, $"# Experiment: {experiment.Name} on {data.Name}{(partial ? " (partial: stopped early)" : string.Empty)}").AppendLine();
+        markdown.AppendLine(summary.Notes).AppendLine();
+        foreach (ResultTable table in summary.Tables)
+        {
+            markdown.AppendLine(table.ToMarkdown());
+        }
+
+        foreach (string chart in summary.Charts)
+        {
+            markdown.AppendLine(CultureInfo.InvariantCulture, $"![{chart}]({chart})").AppendLine();
+        }
+
+        markdown.AppendLine(CultureInfo.InvariantCulture, $"Measured by `edgeil experiment {experiment.Name} --data {data.Name} --seeds {settings.Seeds}{(settings.Samples is { } n ? $" --samples {n}" : string.Empty)}` in {started.Elapsed.TotalMinutes:F1} minutes on {Environment.ProcessorCount} cores ({System.Runtime.InteropServices.RuntimeInformation.OSDescription}, {System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture}).");
+        AtomicFile.WriteText(Path.Combine(outFolder, "results.md"), markdown.ToString());
+        AtomicFile.Write(Path.Combine(outFolder, "results.json"), stream => WriteJson(stream, experiment, data, settings, summary, outcomes, partial));
+        output.WriteLine();
+        foreach (ResultTable table in summary.Tables)
+        {
+            output.WriteLine(table.ToMarkdown());
+        }
+
+        output.WriteLine($"Wrote results.md, results.json and {string.Join(", ", summary.Charts)} to {outFolder}{(partial ? " (partial)" : string.Empty)}.");
+        return partial ? ExitCodes.Interrupted : ExitCodes.Success;
+    }
+
+    private static void WriteJson(Stream stream, Experiment experiment, TrainTestData data, ExperimentSettings settings, ExperimentSummary summary, IReadOnlyList<ExperimentOutcome> outcomes, bool partial)
+    {
+        using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
+        json.WriteStartObject();
+        json.WriteString("schema", Schema);
+        json.WriteString("experiment", experiment.Name);
+        json.WriteString("dataset", data.Name);
+        json.WriteNumber("seeds", settings.Seeds);
+        json.WriteBoolean("partial", partial);
+        json.WriteStartArray("tables");
+        foreach (ResultTable table in summary.Tables)
+        {
+            table.WriteJson(json);
+        }
+
+        json.WriteEndArray();
+        json.WriteStartArray("runs");
+        foreach (ExperimentOutcome outcome in outcomes)
+        {
+            json.WriteStartObject();
+            json.WriteString("row", outcome.Run.Row);
+            json.WriteString("column", outcome.Run.Column);
+            json.WritePropertyName("report");
+            RunReport.WriteObject(outcome.Result, json);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+}

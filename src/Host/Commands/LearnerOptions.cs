@@ -1,0 +1,114 @@
+using System.CommandLine;
+using EdgeIL.Host.Runs;
+using EdgeIL.Learner;
+
+namespace EdgeIL.Host.Commands;
+
+/// <summary>The options that choose and tune a learning rule.</summary>
+public static class LearnerOptions
+{
+    /// <summary><c>--algorithm</c>.</summary>
+    public static readonly Option<string> Algorithm = new("--algorithm")
+    {
+        Description = $"The learning rule: {string.Join(", ", LearningAlgorithms.Names)}. Default: il-prox",
+        DefaultValueFactory = _ => "il-prox",
+    };
+
+    /// <summary><c>--layers</c>.</summary>
+    public static readonly Option<string?> Layers = new("--layers")
+    {
+        Description = "Layer sizes, comma-separated, input first (e.g. 784,500,500,10). Default: inputs,256,256,classes (autoencoder: inputs,256,100,256,inputs)",
+    };
+
+    /// <summary><c>--task</c>.</summary>
+    public static readonly Option<LearningTask> Task = new("--task")
+    {
+        Description = "classify (softmax + cross-entropy) or autoencode (sigmoid + binary cross-entropy on the scaled input). Default: classify",
+        DefaultValueFactory = _ => LearningTask.Classify,
+    };
+
+    /// <summary><c>--alpha</c>.</summary>
+    public static readonly Option<float?> Alpha = new("--alpha")
+    {
+        Description = "Proximal step size of il-prox, il-prox-fast, il-prox-adam and bp-prox. Default: 5 (MNIST), 2.5 (Fashion-MNIST)",
+    };
+
+    /// <summary><c>--lr</c>.</summary>
+    public static readonly Option<float?> LearningRate = new("--lr")
+    {
+        Description = "Learning rate of il-sgd, il-adam, il-prox-adam, bp-sgd and bp-adam. Default: algorithms.md's for the rule and dataset",
+    };
+
+    /// <summary><c>--eps</c>.</summary>
+    public static readonly Option<float?> Epsilon = new("--eps")
+    {
+        Description = "Damping added to s_n = ||a_n||^2 + 1 + eps in the normalised rules. Default: 0.25",
+    };
+
+    /// <summary><c>--iterations</c>.</summary>
+    public static readonly Option<int?> Iterations = new("--iterations")
+    {
+        Description = "The fixed inference budget T of the IL rules. Default: 25 (il-prox-fast 12, il-adam and il-prox-adam 20)",
+    };
+
+    /// <summary><c>--gamma-bottom</c>.</summary>
+    public static readonly Option<float?> GammaBottom = new("--gamma-bottom")
+    {
+        Description = "Weight of the bottom-up term of the activity step. Default: algorithms.md's for the rule",
+    };
+
+    /// <summary><c>--gamma-top</c>.</summary>
+    public static readonly Option<float?> GammaTop = new("--gamma-top")
+    {
+        Description = "Weight of the top-down term of the activity step. Default: algorithms.md's for the rule",
+    };
+
+    /// <summary>Adds the options to <paramref name="command"/>.</summary>
+    public static void AddTo(Command command)
+    {
+        command.Add(Algorithm);
+        command.Add(Layers);
+        command.Add(Task);
+        command.Add(Alpha);
+        command.Add(LearningRate);
+        command.Add(Epsilon);
+        command.Add(Iterations);
+        command.Add(GammaBottom);
+        command.Add(GammaTop);
+    }
+
+    /// <summary>The rule named by <c>--algorithm</c>.</summary>
+    public static LearningAlgorithm ParseAlgorithm(ParseResult parse) => LearningAlgorithms.Parse(parse.GetValue(Algorithm)!);
+
+    /// <summary>The dataset's defaults for the rule, with every given option applied on top.</summary>
+    public static Hyperparameters Hyperparameters(ParseResult parse, LearningAlgorithm algorithm, string dataset, LearningTask task)
+    {
+        Learner.Hyperparameters h = PaperDefaults.For(algorithm, dataset, task);
+        h = parse.GetValue(Alpha) is { } alpha ? h with { Alpha = alpha } : h;
+        h = parse.GetValue(LearningRate) is { } lr ? h with { LearningRate = lr } : h;
+        h = parse.GetValue(Epsilon) is { } eps ? h with { Epsilon = eps } : h;
+        h = parse.GetValue(Iterations) is { } t ? h with { Iterations = t } : h;
+        h = parse.GetValue(GammaBottom) is { } bottom ? h with { GammaBottom = bottom } : h;
+        h = parse.GetValue(GammaTop) is { } top ? h with { GammaTop = top } : h;
+        h.Validate();
+        return h;
+    }
+
+    /// <summary>The sizes given by <c>--layers</c>, or the default shape for the data and task.</summary>
+    public static int[] ParseLayers(string? text, int inputs, int classes, LearningTask task)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return task == LearningTask.Autoencode ? [inputs, 256, 100, 256, inputs] : [inputs, 256, 256, classes];
+        }
+
+        try
+        {
+            return text.Split(',', StringSplitOptions.TrimEntries).Select(s => int.Parse(s, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        }
+        catch (FormatException)
+        {
+            throw new ArgumentException($"--layers '{text}': give comma-separated whole numbers, e.g. 784,256,256,10.");
+        }
+    }
+}

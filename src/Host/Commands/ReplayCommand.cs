@@ -1,0 +1,130 @@
+using System.CommandLine;
+using EdgeIL.Host.Console;
+using EdgeIL.Host.Data;
+using EdgeIL.Host.Reports;
+using EdgeIL.Host.Runs;
+using EdgeIL.Learner;
+using EdgeIL.Learner.Checkpoints;
+
+namespace EdgeIL.Host.Commands;
+
+/// <summary><c>edgeil replay</c>: one online run of one learner over a dataset replayed as a stream.</summary>
+public static class ReplayCommand
+{
+    private static readonly Option<string> s_out = new("--out")
+    {
+        Description = "Folder for model.edgeil (the checkpoint), report.json and curve.png. Required.",
+        Required = true,
+    };
+
+    private static readonly Option<long?> s_samples = new("--samples")
+    {
+        Description = "Samples to learn from (the stream cycles, reshuffled, past one pass). Default: one pass over the training set",
+    };
+
+    private static readonly Option<int> s_seed = new("--seed")
+    {
+        Description = "Seed of the initial weights and the stream order. Default: 1",
+        DefaultValueFactory = _ => 1,
+    };
+
+    private static readonly Option<int> s_batch = new("--batch")
+    {
+        Description = "Samples per learn step. Default: 1 (online)",
+        DefaultValueFactory = _ => 1,
+    };
+
+    private static readonly Option<int> s_evalEvery = new("--eval-every")
+    {
+        Description = "Samples between held-out evaluations (and at the end). Default: 1000",
+        DefaultValueFactory = _ => 1000,
+    };
+
+    private static readonly Option<int> s_window = new("--window")
+    {
+        Description = "Samples in the prequential (predict, then learn) sliding window. Default: 1000",
+        DefaultValueFactory = _ => 1000,
+    };
+
+    private static readonly Option<float?> s_inputScale = new("--input-scale")
+    {
+        Description = "Fixed input scale, part of the model. Default: 1/255 for pixel data, 1 for CSV",
+    };
+
+    private static readonly Option<float> s_inputOffset = new("--input-offset")
+    {
+        Description = "Fixed input offset, subtracted before scaling. Default: 0",
+        DefaultValueFactory = _ => 0f,
+    };
+
+    private static readonly Option<bool> s_standardize = new("--standardize")
+    {
+        Description = "Standardise each input feature by its running (Welford) mean and deviation instead of a fixed scale. Default: off",
+    };
+
+    /// <summary>Creates the command.</summary>
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var command = new Command("replay", "Replay a dataset as a stream into one learner: prequential and held-out evaluation, then save the model, report.json and curve.png.");
+        DataOptions.AddTo(command);
+        LearnerOptions.AddTo(command);
+        command.Add(s_samples);
+        command.Add(s_seed);
+        command.Add(s_batch);
+        command.Add(s_evalEvery);
+        command.Add(s_window);
+        command.Add(s_inputScale);
+        command.Add(s_inputOffset);
+        command.Add(s_standardize);
+        command.Add(s_out);
+        command.SetAction(parse => CommandErrors.Guard(error, () =>
+        {
+            TrainTestData data = DataOptions.Load(parse);
+            LearningAlgorithm algorithm = LearnerOptions.ParseAlgorithm(parse);
+            LearningTask task = parse.GetValue(LearnerOptions.Task);
+            var options = new RunOptions
+            {
+                Algorithm = algorithm,
+                Task = task,
+                Layers = LearnerOptions.ParseLayers(parse.GetValue(LearnerOptions.Layers), data.Train.FeatureCount, data.ClassCount, task),
+                Hyperparameters = LearnerOptions.Hyperparameters(parse, algorithm, data.Name, task),
+                Samples = parse.GetValue(s_samples),
+                Seed = parse.GetValue(s_seed),
+                BatchSize = parse.GetValue(s_batch),
+                EvaluateEvery = parse.GetValue(s_evalEvery),
+                PrequentialWindow = parse.GetValue(s_window),
+                InputScaling = new InputScalingOptions(parse.GetValue(s_standardize), parse.GetValue(s_inputScale), parse.GetValue(s_inputOffset)),
+            };
+            return new ReplayRunner(output, error).Run(data, options, parse.GetValue(s_out)!);
+        }));
+        return command;
+    }
+}
+
+/// <summary>Runs one replay and writes its files.</summary>
+public sealed class ReplayRunner(TextWriter output, TextWriter error)
+{
+    /// <summary>Runs, writes <c>model.edgeil</c>, <c>report.json</c> and <c>curve.png</c>, and returns the exit code.</summary>
+    public int Run(TrainTestData data, RunOptions options, string outFolder, bool liveProgress = true)
+    {
+        string name = options.Algorithm.Name();
+        output.WriteLine($"Replaying {data.Name} ({data.Train.Count} training, {data.Test.Count} test samples) into {name}, layers {string.Join('-', options.Layers)}, batch {options.BatchSize}, seed {options.Seed}.");
+        var board = new ProgressBoard(error, liveProgress && ProgressBoard.ConsoleIsLive, name);
+        using var cancellation = new ConsoleCancellation();
+        RunResult result = OnlineRun.Execute(data, options, board.Observer(0), cancellation.Token);
+        board.Finish();
+
+        Directory.CreateDirectory(outFolder);
+        CheckpointFile.Save(result.Learner, Path.Combine(outFolder, "model.edgeil"));
+        RunReport.Write(result, Path.Combine(outFolder, "report.json"));
+        Comparison.Chart([result], Path.Combine(outFolder, "curve.png"), $"{data.Name}: {name}, batch {options.BatchSize}, seed {options.Seed}");
+        output.WriteLine(Comparison.Table([result]));
+        if (result.RejectedSteps > 0)
+        {
+            output.WriteLine($"{result.RejectedSteps} steps were refused by the numerical guard (they would have made a weight non-finite): the learning rate is likely too high, or the inputs unscaled.");
+        }
+
+        output.WriteLine($"Wrote model.edgeil, report.json and curve.png to {outFolder}{(result.Partial ? " (partial: stopped early)" : string.Empty)}.");
+        return result.Partial ? ExitCodes.Interrupted : ExitCodes.Success;
+    }
+}

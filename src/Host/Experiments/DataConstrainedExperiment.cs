@@ -1,0 +1,107 @@
+using System.Globalization;
+using EdgeIL.Device.Streams;
+using EdgeIL.Host.Data;
+using EdgeIL.Host.Runs;
+using EdgeIL.Learner;
+
+namespace EdgeIL.Host.Experiments;
+
+/// <summary>
+/// Data-constrained training (paper appendix, table 8): only 10, 100 or 500 training samples per
+/// class, batch 100 (or the whole subset when smaller), 784-500-500-10, for a fixed number of
+/// passes. The paper found IL ahead of BP-SGD with 10 samples per class.
+/// </summary>
+public sealed class DataConstrainedExperiment : Experiment
+{
+    private const int Passes = 20;
+    private const int BatchSize = 100;
+    private static readonly int[] s_perClass = [10, 100, 500];
+
+    /// <inheritdoc/>
+    public override string Name => "data-constrained";
+
+    /// <inheritdoc/>
+    public override string DefaultData => "mnist";
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<ExperimentRun> Plan(TrainTestData data, ExperimentSettings settings)
+    {
+        IReadOnlyList<LearningAlgorithm> algorithms = settings.Algorithms
+            ?? [LearningAlgorithm.BPSgd, LearningAlgorithm.BPAdam, LearningAlgorithm.ILSgd, LearningAlgorithm.ILProx];
+        var runs = new List<ExperimentRun>();
+        foreach (int perClass in s_perClass)
+        {
+            for (int seed = 1; seed <= settings.Seeds; seed++)
+            {
+                // The subset depends on the seed, so the spread over seeds includes which samples were kept.
+                LabeledDataset subset = Subset(data.Train, perClass, seed);
+                var constrained = data with { Train = subset };
+                foreach (LearningAlgorithm algorithm in algorithms)
+                {
+                    runs.Add(new ExperimentRun(
+                        algorithm.Name(),
+                        Label(perClass),
+                        constrained,
+                        new RunOptions
+                        {
+                            Algorithm = algorithm,
+                            Layers = [data.Train.FeatureCount, 500, 500, data.ClassCount],
+                            Hyperparameters = PaperDefaults.For(algorithm, data.Name),
+                            Samples = settings.Samples ?? (long)Passes * subset.Count,
+                            Seed = seed,
+                            BatchSize = Math.Min(BatchSize, subset.Count),
+                            EvaluateEvery = subset.Count * 5,
+                        }));
+                }
+            }
+        }
+
+        return runs;
+    }
+
+    /// <inheritdoc/>
+    public override ExperimentSummary Summarise(IReadOnlyList<ExperimentOutcome> outcomes, ExperimentSettings settings, string outFolder)
+    {
+        string[] columns = s_perClass.Select(Label).ToArray();
+        var table = new ResultTable("Final test accuracy (%) by training samples per class, mean (±std) over seeds", "algorithm", columns, "F2");
+        foreach (string row in Rows(outcomes))
+        {
+            table.Add(row, columns.Select(c => Values(outcomes, row, c, r => r.Final.TestAccuracy * 100)).ToArray());
+        }
+
+        Experiments.LearningCurveChart.Write(outcomes.Where(o => o.Run.Column == columns[0]).ToArray(), Path.Combine(outFolder, "data-constrained.png"), $"{columns[0]} on {outcomes[0].Run.Data.Name}");
+        string notes = string.Create(
+            CultureInfo.InvariantCulture,
+            $"Network {string.Join('-', outcomes[0].Run.Options.Layers)}, batch {BatchSize} (or the whole subset when smaller), {(settings.Samples is { } s ? $"{s:N0} samples" : $"{Passes} passes over the subset")}, {settings.Seeds} seeds. Each seed draws its own subset: the first samples of each class in a seeded shuffle of the training set. Test accuracy on the whole held-out set. The chart shows the smallest subset.");
+        return new ExperimentSummary([table], ["data-constrained.png"], notes);
+    }
+
+    private static string Label(int perClass) => $"{perClass} per class";
+
+    private static LabeledDataset Subset(LabeledDataset train, int perClass, int seed)
+    {
+        int[] order = Enumerable.Range(0, train.Count).ToArray();
+        new Random(seed).Shuffle(order);
+        int[] taken = new int[train.ClassCount];
+        var kept = new List<int>();
+        foreach (int index in order)
+        {
+            int label = train.GetLabel(index);
+            if (taken[label] < perClass)
+            {
+                taken[label]++;
+                kept.Add(index);
+            }
+        }
+
+        float[] features = new float[kept.Count * train.FeatureCount];
+        int[] labels = new int[kept.Count];
+        for (int i = 0; i < kept.Count; i++)
+        {
+            train.GetFeatures(kept[i]).CopyTo(features.AsSpan(i * train.FeatureCount, train.FeatureCount));
+            labels[i] = train.GetLabel(kept[i]);
+        }
+
+        return new LabeledDataset($"{train.Name}[{perClass} per class]", train.FeatureCount, features, labels, train.ClassCount);
+    }
+}

@@ -1,0 +1,50 @@
+using EdgeIL.Host.Data;
+using EdgeIL.Learner;
+
+namespace EdgeIL.Host.Experiments;
+
+/// <summary>What the user asked of an experiment.</summary>
+/// <param name="Seeds">Seeds per configuration (1, 2, ...).</param>
+/// <param name="Samples">Samples per run; null for the experiment's default.</param>
+/// <param name="Algorithms">The rules to compare; null for the experiment's default.</param>
+public sealed record ExperimentSettings(int Seeds, long? Samples, IReadOnlyList<LearningAlgorithm>? Algorithms);
+
+/// <summary>The tables and charts an experiment made.</summary>
+/// <param name="Tables">Result tables, mean and standard deviation over seeds.</param>
+/// <param name="Charts">File names of the PNG charts, relative to the output folder.</param>
+/// <param name="Notes">Markdown: what was run, and how to read the tables.</param>
+public sealed record ExperimentSummary(IReadOnlyList<ResultTable> Tables, IReadOnlyList<string> Charts, string Notes);
+
+/// <summary>One of the paper's experiments: a plan of runs, and how their results are summarised.</summary>
+public abstract class Experiment
+{
+    /// <summary>The name used on the command line.</summary>
+    public abstract string Name { get; }
+
+    /// <summary>The data it runs on unless told otherwise.</summary>
+    public abstract string DefaultData { get; }
+
+    /// <summary>The runs to make.</summary>
+    public abstract IReadOnlyList<ExperimentRun> Plan(TrainTestData data, ExperimentSettings settings);
+
+    /// <summary>Builds the tables and writes the charts into <paramref name="outFolder"/>.</summary>
+    public abstract ExperimentSummary Summarise(IReadOnlyList<ExperimentOutcome> outcomes, ExperimentSettings settings, string outFolder);
+
+    /// <summary>The experiments by name.</summary>
+    public static IReadOnlyList<Experiment> All { get; } =
+    [
+        new OnlineExperiment(),
+        new StabilityExperiment(),
+        new AutoencoderExperiment(),
+        new MinibatchExperiment(),
+        new DataConstrainedExperiment(),
+    ];
+
+    /// <summary>Values of one measurement for every seed of the runs in row <paramref name="row"/> and column <paramref name="column"/>.</summary>
+    protected static IReadOnlyList<double> Values(IReadOnlyList<ExperimentOutcome> outcomes, string row, string column, Func<Runs.RunResult, double> measure) =>
+        outcomes.Where(o => o.Run.Row == row && o.Run.Column == column).Select(o => measure(o.Result)).ToArray();
+
+    /// <summary>The distinct rows in plan order.</summary>
+    protected static IReadOnlyList<string> Rows(IReadOnlyList<ExperimentOutcome> outcomes) =>
+        outcomes.Select(o => o.Run.Row).Distinct().ToArray();
+}
