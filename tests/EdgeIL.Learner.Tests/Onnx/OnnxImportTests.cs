@@ -1,0 +1,154 @@
+using EdgeIL.Learner.Onnx;
+using EdgeIL.Learner.Onnx.Protos;
+using static EdgeIL.Learner.Tests.Onnx.OnnxTestModels;
+
+namespace EdgeIL.Learner.Tests.Onnx;
+
+/// <summary>Graphs as other exporters write them for a sequence of linear layers and ReLUs.</summary>
+public class OnnxImportTests
+{
+    private static readonly float[] s_w0 = TestData.Uniform(3 * 4, 1); // [outputs=3, inputs=4]
+    private static readonly float[] s_b0 = TestData.Uniform(3, 2);
+    private static readonly float[] s_w1 = TestData.Uniform(2 * 3, 3); // [outputs=2, inputs=3]
+    private static readonly float[] s_b1 = TestData.Uniform(2, 4);
+
+    [Fact]
+    public void Read_MatMulAndAdd_TransposesTheWeights()
+    {
+        var graph = new GraphProto { Name = "torch" };
+        graph.Input.Add(Value("x", "N", 4));
+        graph.Initializer.Add(Tensor("w0t", Transpose(s_w0, 3, 4), [4, 3]));
+        graph.Initializer.Add(Tensor("b0", s_b0, [3]));
+        graph.Initializer.Add(Tensor("w1t", Transpose(s_w1, 2, 3), [3, 2]));
+        graph.Initializer.Add(Tensor("b1", s_b1, [2]));
+        graph.Node.Add(Node("MatMul", "fc1/MatMul", ["x", "w0t"], "m0"));
+        graph.Node.Add(Node("Add", "fc1/Add", ["b0", "m0"], "a0"));
+        graph.Node.Add(Node("Relu", "relu", ["a0"], "r0"));
+        graph.Node.Add(Node("MatMul", "fc2/MatMul", ["r0", "w1t"], "m1"));
+        graph.Node.Add(Node("Add", "fc2/Add", ["m1", "b1"], "y"));
+        graph.Node.Add(Node("Softmax", "softmax", ["y"], "p", Int("axis", 1)));
+        graph.Output.Add(Value("p", "N", 2));
+
+        Mlp model = OnnxImport.Read(Model(graph, opset: 11)).Model;
+
+        Assert.Equal([4, 3, 2], model.LayerSizes.ToArray());
+        Assert.Equal(OutputHead.Softmax, model.Head);
+        Assert.Equal(s_w0, model.GetWeights(0).ToArray());
+        Assert.Equal(s_w1, model.GetWeights(1).ToArray());
+        Assert.Equal(s_b1, model.GetBiases(1).ToArray());
+        AssertPredicts(model, OutputHead.Softmax, s_w0, s_b0, s_w1, s_b1);
+    }
+
+    [Fact]
+    public void Read_GemmWithAlphaBetaAndUntransposedWeights_FoldsThemIn()
+    {
+        var graph = new GraphProto();
+        graph.Input.Add(Value("x", 1, 4));
+        graph.Initializer.Add(Tensor("b", Transpose(s_w0, 3, 4), [4, 3], asFloatData: true));
+        graph.Initializer.Add(Tensor("c", s_b0, [1, 3], asFloatData: true));
+        graph.Node.Add(Node("Gemm", string.Empty, ["x", "b", "c"], "y", Float("alpha", 0.5f), Float("beta", 2f), Int("transA", 0)));
+        graph.Output.Add(Value("y", 1, 3));
+
+        Mlp model = OnnxImport.Read(Model(graph)).Model;
+
+        Assert.Equal(s_w0.Select(w => w * 0.5f).ToArray(), model.GetWeights(0).ToArray());
+        Assert.Equal(s_b0.Select(b => b * 2f).ToArray(), model.GetBiases(0).ToArray());
+        Assert.Equal(OutputHead.Identity, model.Head);
+    }
+
+    [Fact]
+    public void Read_GemmWithoutBiasAndSigmoid_HasZeroBiasAndSigmoidHead()
+    {
+        var graph = new GraphProto();
+        graph.Input.Add(Value("x", "batch", 4));
+        graph.Initializer.Add(Tensor("w", s_w0, [3, 4]));
+        graph.Node.Add(Node("Gemm", "g", ["x", "w"], "z", Int("transB", 1)));
+        graph.Node.Add(Node("Sigmoid", "s", ["z"], "y"));
+        graph.Output.Add(Value("y", "batch", 3));
+
+        Mlp model = OnnxImport.Read(Model(graph)).Model;
+
+        Assert.Equal(new float[3], model.GetBiases(0).ToArray());
+        Assert.Equal(OutputHead.Sigmoid, model.Head);
+    }
+
+    [Fact]
+    public void Read_MatMulWithoutAdd_IsALayerWithoutBias()
+    {
+        var graph = new GraphProto();
+        graph.Input.Add(Value("x", "batch", 4));
+        graph.Initializer.Add(Tensor("w0t", Transpose(s_w0, 3, 4), [4, 3]));
+        graph.Initializer.Add(Tensor("w1", s_w1, [2, 3]));
+        graph.Initializer.Add(Tensor("b1", s_b1, [2]));
+        graph.Node.Add(Node("MatMul", "m", ["x", "w0t"], "h"));
+        graph.Node.Add(Node("Relu", "r", ["h"], "a"));
+        graph.Node.Add(Node("Gemm", "g", ["a", "w1", "b1"], "y", Int("transB", 1)));
+        graph.Output.Add(Value("y", "batch", 2));
+
+        Mlp model = OnnxImport.Read(Model(graph)).Model;
+
+        Assert.Equal(new float[3], model.GetBiases(0).ToArray());
+        AssertPredicts(model, OutputHead.Identity, s_w0, new float[3], s_w1, s_b1);
+    }
+
+    [Fact]
+    public void Read_ScalarInputStage_BroadcastsOverTheFeatures()
+    {
+        var graph = new GraphProto();
+        graph.Input.Add(Value("x", "batch", 4));
+        graph.Initializer.Add(Tensor("mean", [0.5f], []));
+        graph.Initializer.Add(Tensor("inverse", [0.25f], [1]));
+        graph.Initializer.Add(Tensor("w", s_w0, [3, 4]));
+        graph.Node.Add(Node("Sub", "center", ["x", "mean"], "c"));
+        graph.Node.Add(Node("Mul", "scale", ["inverse", "c"], "s"));
+        graph.Node.Add(Node("Gemm", "g", ["s", "w"], "y", Int("transB", 1)));
+        graph.Output.Add(Value("y", "batch", 3));
+
+        Mlp model = OnnxImport.Read(Model(graph)).Model;
+
+        Assert.Equal(Enumerable.Repeat(0.5f, 4), model.Input.Offset.ToArray());
+        Assert.Equal(Enumerable.Repeat(0.25f, 4), model.Input.Scale.ToArray());
+    }
+
+    [Fact]
+    public void Read_InitializersListedAsInputs_TreatsThemAsConstants()
+    {
+        // IR 3 listed every initializer among the graph inputs.
+        var graph = new GraphProto();
+        graph.Input.Add(Value("x", "batch", 4));
+        graph.Input.Add(Value("w", 3, 4));
+        graph.Initializer.Add(Tensor("w", s_w0, [3, 4]));
+        graph.Node.Add(Node("Gemm", "g", ["x", "w"], "y", Int("transB", 1)));
+        graph.Output.Add(Value("y", "batch", 3));
+
+        OnnxImportedModel imported = OnnxImport.Read(Model(graph, opset: 9, irVersion: 3));
+
+        Assert.Equal([4, 3], imported.Model.LayerSizes.ToArray());
+        Assert.Equal((3L, 9L), (imported.IrVersion, imported.OpsetVersion));
+    }
+
+    private static float[] Transpose(float[] values, int rows, int columns)
+    {
+        float[] result = new float[values.Length];
+        for (int r = 0; r < rows; r++)
+        {
+            for (int c = 0; c < columns; c++)
+            {
+                result[(c * rows) + r] = values[(r * columns) + c];
+            }
+        }
+
+        return result;
+    }
+
+    private static void AssertPredicts(Mlp model, OutputHead head, float[] w0, float[] b0, float[] w1, float[] b1)
+    {
+        float[] output = new float[model.OutputSize];
+        for (int sample = 0; sample < 10; sample++)
+        {
+            float[] input = TestData.Uniform(model.InputSize, 50 + sample, 2f);
+            model.Predict(input, output);
+            TestData.AssertClose(Reference(input, [(w0, b0), (w1, b1)], head), output, 1e-5, "output");
+        }
+    }
+}
