@@ -14,6 +14,7 @@ public static class HostCommands
             DemoCommand.Create(output, error),
             ReplayCommand.Create(output, error),
             ExperimentCommand.Create(output, error),
+            PredictCommand.Create(output, error),
         };
         return root;
     }

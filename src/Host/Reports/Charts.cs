@@ -55,7 +55,8 @@ public static class Charts
             };
         }
 
-        plot.ShowLegend(Alignment.LowerRight);
+        // Learning curves rise to the right; sweeps of a collapsing rule fall there: keep the legend off the lines.
+        plot.ShowLegend(logX ? Alignment.LowerLeft : Alignment.LowerRight);
         return plot;
     }
 

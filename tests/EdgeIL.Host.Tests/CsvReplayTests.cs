@@ -1,0 +1,85 @@
+using System.Globalization;
+using System.Text;
+using EdgeIL.Host.Commands;
+using EdgeIL.Host.Data;
+using EdgeIL.Host.Runs;
+using EdgeIL.Learner;
+using EdgeIL.Learner.Checkpoints;
+
+namespace EdgeIL.Host.Tests;
+
+/// <summary>A recorded sensor log replayed end to end: raw units, standardised by the model's input stage.</summary>
+public class CsvReplayTests
+{
+    /// <summary>
+    /// Three classes of "vibration" readings in raw sensor units (offsets in the thousands, spread
+    /// of a few units), written as a device log would be.
+    /// </summary>
+    private static string WriteLog(string path, int rows, int seed)
+    {
+        var random = new Random(seed);
+        var text = new StringBuilder("temperature_c,accel_x,accel_y,pressure_pa,label\n");
+        for (int i = 0; i < rows; i++)
+        {
+            int label = random.Next(3);
+            double temperature = 20 + 2 * random.NextDouble();
+            double x = label * 3.0 + random.NextDouble();
+            double y = (label == 1 ? 4.0 : 0.0) + random.NextDouble();
+            double pressure = 101_000 + 50 * random.NextDouble();
+            text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"{temperature:F3},{x:F4},{y:F4},{pressure:F1},{label}"));
+        }
+
+        File.WriteAllText(path, text.ToString());
+        return path;
+    }
+
+    [Fact]
+    public void Replay_SensorLogWithStandardization_LearnsAndPredictsEveryRow()
+    {
+        using var folder = new TemporaryFolder();
+        string log = WriteLog(folder.File("vibration.csv"), 1500, seed: 1);
+        TrainTestData data = DatasetCatalog.Load(log, new CsvOptions());
+        Assert.Equal(1200, data.Train.Count);
+        Assert.Equal(300, data.Test.Count);
+
+        var options = new RunOptions
+        {
+            Algorithm = LearningAlgorithm.ILProx,
+            Layers = [4, 16, 3],
+            Hyperparameters = Hyperparameters.For(LearningAlgorithm.ILProx),
+            EvaluateEvery = 400,
+            InputScaling = new InputScalingOptions(Standardize: true),
+        };
+        Assert.Equal(ExitCodes.Success, new ReplayRunner(TextWriter.Null, TextWriter.Null).Run(data, options, folder.Path, liveProgress: false));
+        var report = ReportJson.Read(folder.File("report.json"));
+        ReportJson.AssertValidClassifierReport(report, 1200);
+        Assert.True(report.GetProperty("final").GetProperty("test_accuracy").GetDouble() > 0.9);
+
+        Mlp model = CheckpointFile.Load(folder.File("model.edgeil")).Model;
+        Assert.Equal(InputScaling.Standardize, model.Input.Scaling);
+        Assert.Equal(1200, model.Input.Count);
+
+        string predictions = folder.File("predictions.csv");
+        Assert.Equal(ExitCodes.Success, new PredictRunner(TextWriter.Null).Run(model, data, predictions));
+        string[] lines = File.ReadAllLines(predictions);
+        Assert.Equal("index,predicted,p0,p1,p2", lines[0]);
+        Assert.Equal(1501, lines.Length);
+        Assert.StartsWith("1499,", lines[^1]);
+        foreach (string line in lines.Skip(1))
+        {
+            double[] p = line.Split(',').Skip(2).Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+            Assert.Equal(1.0, p.Sum(), 1e-4);
+        }
+    }
+
+    [Fact]
+    public void Load_TestFile_WithOtherColumns_IsRefused()
+    {
+        using var folder = new TemporaryFolder();
+        string log = WriteLog(folder.File("a.csv"), 50, seed: 1);
+        string other = folder.File("b.csv");
+        File.WriteAllText(other, "temperature_c,accel_x,label\n1,2,0\n");
+        var error = Assert.Throws<EdgeIL.Device.Streams.DataFormatException>(() => DatasetCatalog.Load(log, new CsvOptions(TestFile: other)));
+        Assert.Contains("b.csv", error.Message);
+    }
+}

@@ -1,0 +1,101 @@
+using EdgeIL.Host.Commands;
+using EdgeIL.Host.Runs;
+using EdgeIL.Learner;
+using EdgeIL.Learner.Checkpoints;
+
+namespace EdgeIL.Host.Tests;
+
+public class ReplayTests
+{
+    [Fact]
+    public void Run_ILProxOnSample_WritesLoadableModelReportAndCurve()
+    {
+        using var folder = new TemporaryFolder();
+        var output = new StringWriter();
+        var options = new RunOptions
+        {
+            Algorithm = LearningAlgorithm.ILProx,
+            Layers = [784, 64, 10],
+            Hyperparameters = Hyperparameters.For(LearningAlgorithm.ILProx),
+            Samples = 1500,
+            EvaluateEvery = 500,
+            TestSamples = 300,
+        };
+
+        int exit = new ReplayRunner(output, TextWriter.Null).Run(SampleData.Sample, options, folder.Path, liveProgress: false);
+
+        Assert.Equal(ExitCodes.Success, exit);
+        var report = ReportJson.Read(folder.File("report.json"));
+        ReportJson.AssertValidClassifierReport(report, 1500);
+
+        // Far above chance (10 %) after 1,500 samples.
+        Assert.True(report.GetProperty("final").GetProperty("test_accuracy").GetDouble() > 0.6);
+        Assert.Equal([0L, 500L, 1000L, 1500L], report.GetProperty("checkpoints").EnumerateArray().Select(c => c.GetProperty("samples").GetInt64()));
+        OnlineLearner saved = CheckpointFile.Load(folder.File("model.edgeil"));
+        Assert.Equal(1500, saved.SamplesSeen);
+        Assert.Equal(1f / 255f, saved.Model.Input.Scale[0]);
+        Assert.True(new FileInfo(folder.File("curve.png")).Length > 10_000);
+    }
+
+    [Fact]
+    public void Execute_SameSeed_IsReproducible_DifferentSeed_IsNot()
+    {
+        RunOptions Options(int seed) => new()
+        {
+            Algorithm = LearningAlgorithm.BPSgd,
+            Layers = [784, 32, 10],
+            Hyperparameters = Hyperparameters.For(LearningAlgorithm.BPSgd),
+            Samples = 400,
+            EvaluateEvery = 200,
+            TestSamples = 200,
+            Seed = seed,
+        };
+
+        double[] Accuracies(int seed) => OnlineRun.Execute(SampleData.Sample, Options(seed)).Checkpoints.Select(c => c.TestAccuracy).ToArray();
+
+        Assert.Equal(Accuracies(3), Accuracies(3));
+        Assert.NotEqual(Accuracies(3), Accuracies(4));
+    }
+
+    [Fact]
+    public void Execute_Cancelled_ReturnsPartialResultWithWhatWasMeasured()
+    {
+        using var cancellation = new CancellationTokenSource();
+        cancellation.Cancel();
+        RunResult result = OnlineRun.Execute(
+            SampleData.Sample,
+            new RunOptions { Layers = [784, 16, 10], Hyperparameters = Hyperparameters.For(LearningAlgorithm.ILProx), Samples = 1000, TestSamples = 100 },
+            cancellation: cancellation.Token);
+        Assert.True(result.Partial);
+        Assert.Equal(0, result.Learner.SamplesSeen);
+        Assert.Single(result.Checkpoints);
+    }
+
+    [Fact]
+    public void Execute_Autoencoder_ReportsBcePerPixelThatFalls()
+    {
+        RunResult result = OnlineRun.Execute(
+            SampleData.Sample,
+            new RunOptions
+            {
+                Algorithm = LearningAlgorithm.ILProx,
+                Task = LearningTask.Autoencode,
+                Layers = [784, 64, 784],
+                Hyperparameters = PaperDefaults.For(LearningAlgorithm.ILProx, "sample", LearningTask.Autoencode),
+                Samples = 600,
+                EvaluateEvery = 300,
+                TestSamples = 200,
+            });
+        double first = result.Checkpoints[0].TestBcePerPixel;
+        double last = result.Final.TestBcePerPixel;
+        Assert.True(last < first * 0.8, $"BCE per pixel {first} -> {last}");
+        Assert.True(double.IsNaN(result.Final.TestAccuracy));
+    }
+
+    [Fact]
+    public void Execute_LayersThatDoNotFitTheData_AreRefusedBeforeLearning()
+    {
+        var options = new RunOptions { Layers = [100, 10], Hyperparameters = Hyperparameters.For(LearningAlgorithm.ILProx) };
+        Assert.Contains("784 features", Assert.Throws<ArgumentException>(() => OnlineRun.Execute(SampleData.Sample, options)).Message);
+    }
+}
