@@ -15,6 +15,9 @@ public static class HostCommands
             ReplayCommand.Create(output, error),
             ExperimentCommand.Create(output, error),
             PredictCommand.Create(output, error),
+            ExportCommand.Create(output, error),
+            VerifyOnnxCommand.Create(output, error),
+            ImportCommand.Create(output, error),
         };
         return root;
     }

@@ -1,0 +1,170 @@
+using System.CommandLine;
+using EdgeIL.Host.Commands;
+using EdgeIL.Learner;
+using EdgeIL.Learner.Checkpoints;
+using EdgeIL.Learner.Onnx;
+
+namespace EdgeIL.Host.Tests.Onnx;
+
+/// <summary>export, verify-onnx and import as a user runs them.</summary>
+public class OnnxCommandTests
+{
+    [Fact]
+    public void ExportVerifyImport_OnTheSample_AgreeAndRoundTrip()
+    {
+        using var folder = new TemporaryFolder();
+        OnlineLearner learner = SavedLearner(folder, OutputHead.Softmax);
+
+        (int exported, string exportOutput, _) = Invoke("export", "--model", folder.File("model.edgeil"), "--onnx", folder.File("model.onnx"), "--source", "sample/train", "--class-names", "0,1,2,3,4,5,6,7,8,9");
+        (int verified, string verifyOutput, string verifyError) = Invoke("verify-onnx", "--model", folder.File("model.edgeil"), "--onnx", folder.File("model.onnx"), "--data", "sample");
+        (int imported, string importOutput, _) = Invoke("import", "--onnx", folder.File("model.onnx"), "--out", folder.File("imported.edgeil"));
+
+        Assert.Equal((0, 0, 0), (exported, verified, imported));
+        Assert.Contains("Exported 784-32-10 (il-prox, 200 samples)", exportOutput, StringComparison.Ordinal);
+        Assert.Contains("batch  1:", verifyOutput, StringComparison.Ordinal);
+        Assert.Contains("batch 32:", verifyOutput, StringComparison.Ordinal);
+        Assert.Contains("same class 100.00 % (1000/1000)", verifyOutput, StringComparison.Ordinal);
+        Assert.Contains("ONNX Runtime agrees with EdgeIL", verifyOutput, StringComparison.Ordinal);
+        Assert.Empty(verifyError);
+        Assert.Contains("continues with il-prox and the settings recorded in the file, 200 samples", importOutput, StringComparison.Ordinal);
+        OnlineLearner reloaded = CheckpointFile.Load(folder.File("imported.edgeil"));
+        for (int n = 0; n < learner.Model.LayerCount; n++)
+        {
+            Assert.Equal(learner.Model.GetWeights(n).ToArray(), reloaded.Model.GetWeights(n).ToArray());
+            Assert.Equal(learner.Model.GetBiases(n).ToArray(), reloaded.Model.GetBiases(n).ToArray());
+        }
+
+        Assert.Equal(learner.Model.Input.Scale.ToArray(), reloaded.Model.Input.Scale.ToArray());
+        Assert.Equal(learner.Hyperparameters, reloaded.Hyperparameters);
+    }
+
+    [Fact]
+    public void VerifyOnnx_ExportOfAnotherModel_ExitsWithCheckFailed()
+    {
+        using var folder = new TemporaryFolder();
+        SavedLearner(folder, OutputHead.Softmax);
+        var other = Mlp.CreateRandom([784, 32, 10], OutputHead.Softmax, seed: 99);
+        other.Input.SetFixed(0f, 1f / 255);
+        OnnxExport.Save(other, folder.File("other.onnx"));
+
+        (int exit, string output, string error) = Invoke("verify-onnx", "--model", folder.File("model.edgeil"), "--onnx", folder.File("other.onnx"), "--data", "sample");
+
+        Assert.Equal(ExitCodes.CheckFailed, exit);
+        Assert.Contains("FAILED", output, StringComparison.Ordinal);
+        Assert.Contains("disagree beyond the tolerance", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(OutputHead.Sigmoid)]
+    [InlineData(OutputHead.Identity)]
+    public void VerifyRunner_OtherHeads_Agree(OutputHead head)
+    {
+        using var folder = new TemporaryFolder();
+        var model = Mlp.CreateRandom([784, 16, 10], head, seed: 3);
+        model.Input.SetFixed(0f, 1f / 255);
+        OnnxExport.Save(model, folder.File("model.onnx"));
+        var output = new StringWriter();
+
+        int exit = new VerifyOnnxRunner(output, new StringWriter()).Run(model, folder.File("model.onnx"), SampleData.Sample);
+
+        Assert.Equal(ExitCodes.Success, exit);
+        Assert.Contains(head == OutputHead.Identity ? "relative on outputs" : "absolute on probabilities", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void VerifyOnnx_NotAnOnnxFile_ExitsWithBadInput()
+    {
+        using var folder = new TemporaryFolder();
+        SavedLearner(folder, OutputHead.Softmax);
+        File.WriteAllText(folder.File("model.onnx"), "not a model");
+
+        (int exit, _, string error) = Invoke("verify-onnx", "--model", folder.File("model.edgeil"), "--onnx", folder.File("model.onnx"), "--data", "sample");
+
+        Assert.Equal(ExitCodes.BadInput, exit);
+        Assert.Contains("ONNX Runtime cannot load", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Import_UnsupportedGraph_NamesTheOperatorAndExitsWithBadInput()
+    {
+        using var folder = new TemporaryFolder();
+        byte[] bytes = OnnxExport.ToBytes(Mlp.CreateRandom([3, 4, 2], OutputHead.Softmax, seed: 1));
+
+        // Rename the hidden Relu's operator in place: same length, so the protobuf stays well formed.
+        int at = IndexOf(bytes, "Relu"u8);
+        "Tanh"u8.CopyTo(bytes.AsSpan(at));
+        File.WriteAllBytes(folder.File("tanh.onnx"), bytes);
+
+        (int exit, _, string error) = Invoke("import", "--onnx", folder.File("tanh.onnx"), "--out", folder.File("model.edgeil"));
+
+        Assert.Equal(ExitCodes.BadInput, exit);
+        Assert.Contains("node 'layers.0.relu' uses operator Tanh", error, StringComparison.Ordinal);
+        Assert.False(File.Exists(folder.File("model.edgeil")));
+    }
+
+    [Fact]
+    public void Import_OtherAlgorithm_UsesItsDefaults()
+    {
+        using var folder = new TemporaryFolder();
+        SavedLearner(folder, OutputHead.Softmax);
+        Invoke("export", "--model", folder.File("model.edgeil"), "--onnx", folder.File("model.onnx"));
+
+        (int exit, string output, _) = Invoke("import", "--onnx", folder.File("model.onnx"), "--out", folder.File("adam.edgeil"), "--algorithm", "bp-adam");
+
+        Assert.Equal(ExitCodes.Success, exit);
+        Assert.Contains("continues with bp-adam and its default settings", output, StringComparison.Ordinal);
+        Assert.Contains("Adam starts from zero moments", output, StringComparison.Ordinal);
+        Assert.Equal(LearningAlgorithm.BPAdam, CheckpointFile.Load(folder.File("adam.edgeil")).Algorithm);
+    }
+
+    [Fact]
+    public void Export_WrongNumberOfClassNames_ExitsWithBadInputAndWritesNothing()
+    {
+        using var folder = new TemporaryFolder();
+        SavedLearner(folder, OutputHead.Softmax);
+
+        (int exit, _, string error) = Invoke("export", "--model", folder.File("model.edgeil"), "--onnx", folder.File("model.onnx"), "--class-names", "cat,dog");
+
+        Assert.Equal(ExitCodes.BadInput, exit);
+        Assert.Contains("10 outputs but 2 class names", error, StringComparison.Ordinal);
+        Assert.False(File.Exists(folder.File("model.onnx")));
+    }
+
+    [Theory]
+    [InlineData("export")]
+    [InlineData("verify-onnx")]
+    [InlineData("import")]
+    public void Help_EachOnnxCommand_StatesDefaults(string command)
+    {
+        (int exit, string output, _) = Invoke(command, "--help");
+
+        Assert.Equal(0, exit);
+        Assert.Contains("Default", output, StringComparison.Ordinal);
+    }
+
+    /// <summary>A 784-32-10 learner with pixel scaling, trained on 200 samples of the bundled sample and saved as model.edgeil.</summary>
+    private static OnlineLearner SavedLearner(TemporaryFolder folder, OutputHead head)
+    {
+        var model = Mlp.CreateRandom([784, 32, 10], head, seed: 1);
+        model.Input.SetFixed(0f, 1f / 255);
+        var learner = new OnlineLearner(model, LearningAlgorithm.ILProx);
+        for (int i = 0; i < 200; i++)
+        {
+            learner.LearnClass(SampleData.Sample.Train.GetFeatures(i), SampleData.Sample.Train.GetLabel(i));
+        }
+
+        CheckpointFile.Save(learner, folder.File("model.edgeil"));
+        return learner;
+    }
+
+    private static (int Exit, string Output, string Error) Invoke(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        RootCommand root = HostCommands.CreateRoot(output, error);
+        int exit = root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
+        return (exit, output.ToString(), error.ToString());
+    }
+
+    private static int IndexOf(byte[] haystack, ReadOnlySpan<byte> needle) => haystack.AsSpan().IndexOf(needle);
+}
