@@ -1,0 +1,113 @@
+using System.Text.Json.Serialization;
+
+namespace EdgeIL.Device.Outputs;
+
+/// <summary>
+/// The contents of <c>status.json</c>: the loop's statistics at one moment. Names are snake_case in the
+/// file; a field that does not apply (accuracy in self-supervised mode) is left out rather than null.
+/// </summary>
+public sealed class DeviceStatus
+{
+    /// <summary>Gets or sets the configuration's name.</summary>
+    public string Name { get; set; } = string.Empty;
+
+    /// <summary>Gets or sets "running", "stopped" or "failed".</summary>
+    public string State { get; set; } = "running";
+
+    /// <summary>Gets or sets when the status was written, UTC, ISO 8601.</summary>
+    public string UpdatedUtc { get; set; } = string.Empty;
+
+    /// <summary>Gets or sets the seconds since the loop started.</summary>
+    public double UptimeSeconds { get; set; }
+
+    /// <summary>Gets or sets the target tick rate.</summary>
+    public double TickHz { get; set; }
+
+    /// <summary>Gets or sets the ticks run in this process.</summary>
+    public long Ticks { get; set; }
+
+    /// <summary>Gets or sets the ticks whose work took longer than one period.</summary>
+    public long Overruns { get; set; }
+
+    /// <summary>Gets or sets the ticks dropped by the catch-up clamp.</summary>
+    public long MissedTicks { get; set; }
+
+    /// <summary>Gets or sets the ticks on which the source had no new frame.</summary>
+    public long NoFrameTicks { get; set; }
+
+    /// <summary>Gets or sets the median tick time over the latest ticks, in milliseconds.</summary>
+    public double TickMsP50 { get; set; }
+
+    /// <summary>Gets or sets the 99th-percentile tick time over the latest ticks, in milliseconds.</summary>
+    public double TickMsP99 { get; set; }
+
+    /// <summary>Gets or sets the longest tick since the start, in milliseconds.</summary>
+    public double TickMsMax { get; set; }
+
+    /// <summary>Gets or sets the learn steps run in this process.</summary>
+    public long LearnSteps { get; set; }
+
+    /// <summary>Gets or sets the ticks that had a target but no time to learn from it.</summary>
+    public long SkippedLearns { get; set; }
+
+    /// <summary>Gets or sets the inference budget in force.</summary>
+    public int BudgetIterations { get; set; }
+
+    /// <summary>Gets or sets the full budget.</summary>
+    public int BudgetCeiling { get; set; }
+
+    /// <summary>Gets or sets the lowest budget.</summary>
+    public int BudgetFloor { get; set; }
+
+    /// <summary>Gets or sets the samples the model has learned from over its whole life, across restarts.</summary>
+    public long SamplesSeen { get; set; }
+
+    /// <summary>Gets or sets the prequential accuracy over the latest labelled ticks (classifiers).</summary>
+    public double? PrequentialAccuracy { get; set; }
+
+    /// <summary>Gets or sets how many labelled ticks the accuracy covers (classifiers).</summary>
+    public int? PrequentialCount { get; set; }
+
+    /// <summary>Gets or sets the latest reconstruction error (self-supervised).</summary>
+    public double? AnomalyScore { get; set; }
+
+    /// <summary>Gets or sets the recent mean reconstruction error (self-supervised).</summary>
+    public double? AnomalyMean { get; set; }
+
+    /// <summary>Gets or sets the anomalous ticks since the start (self-supervised).</summary>
+    public long? Anomalies { get; set; }
+
+    /// <summary>Gets or sets the faults: failed source reads, refused learn steps, failed saves and exports.</summary>
+    public long Faults { get; set; }
+
+    /// <summary>Gets or sets the latest fault's message.</summary>
+    public string? LastFault { get; set; }
+
+    /// <summary>Gets or sets the learning rule.</summary>
+    public string Algorithm { get; set; } = string.Empty;
+
+    /// <summary>Gets or sets the frame source's description.</summary>
+    public string Source { get; set; } = string.Empty;
+
+    /// <summary>Gets or sets the checkpoint the run resumed from; null for a fresh model.</summary>
+    public string? ResumedFrom { get; set; }
+
+    /// <summary>Gets or sets the checkpoints saved in this process.</summary>
+    public long CheckpointsSaved { get; set; }
+
+    /// <summary>Gets or sets the newest checkpoint saved.</summary>
+    public string? LastCheckpoint { get; set; }
+
+    /// <summary>Gets or sets the ONNX exports written in this process.</summary>
+    public long OnnxExports { get; set; }
+}
+
+/// <summary>The generated serializer for <see cref="DeviceStatus"/>: snake_case names, nulls left out.</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    WriteIndented = true)]
+[JsonSerializable(typeof(DeviceStatus))]
+internal sealed partial class DeviceStatusJsonContext : JsonSerializerContext
+{
+}

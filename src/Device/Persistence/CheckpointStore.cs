@@ -1,0 +1,132 @@
+using System.Globalization;
+using EdgeIL.Learner;
+using EdgeIL.Learner.Checkpoints;
+
+namespace EdgeIL.Device.Persistence;
+
+/// <summary>
+/// The checkpoints in a state directory: <c>checkpoint-NNNNNNNNNNNN.eilc</c>, numbered by the samples the
+/// model had learned from, so the newest is the highest number. Saves go through the learner's atomic
+/// <see cref="CheckpointFile"/>; only the newest few are kept.
+/// </summary>
+/// <remarks>
+/// Keeping more than one matters on a device: if the newest file is damaged (a card going bad, a file
+/// system repaired after a power cut), the loop resumes from the one before rather than from scratch.
+/// </remarks>
+public sealed class CheckpointStore
+{
+    /// <summary>The checkpoint file name's prefix.</summary>
+    public const string Prefix = "checkpoint-";
+
+    /// <summary>The checkpoint file name's extension.</summary>
+    public const string Extension = ".eilc";
+
+    private readonly int _keep;
+
+    /// <summary>Initializes a new store in <paramref name="directory"/>, creating it if needed.</summary>
+    /// <param name="directory">The state directory.</param>
+    /// <param name="keep">How many checkpoints to keep, range &gt;= 1.</param>
+    public CheckpointStore(string directory, int keep)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        ArgumentOutOfRangeException.ThrowIfLessThan(keep, 1);
+        Directory = Path.GetFullPath(directory);
+        System.IO.Directory.CreateDirectory(Directory);
+        _keep = keep;
+    }
+
+    /// <summary>Gets the state directory.</summary>
+    public string Directory { get; }
+
+    /// <summary>Gets the path a checkpoint of a learner that has seen <paramref name="samplesSeen"/> samples is saved to.</summary>
+    /// <param name="samplesSeen">The learner's <see cref="OnlineLearner.SamplesSeen"/>.</param>
+    /// <returns>The path.</returns>
+    public string PathFor(long samplesSeen) =>
+        Path.Combine(Directory, Prefix + samplesSeen.ToString("D12", CultureInfo.InvariantCulture) + Extension);
+
+    /// <summary>Lists the checkpoint files, newest (highest number) first.</summary>
+    /// <returns>The full paths.</returns>
+    public IReadOnlyList<string> List()
+    {
+        var found = new List<(long Number, string Path)>();
+        foreach (string path in System.IO.Directory.EnumerateFiles(Directory, Prefix + "*" + Extension))
+        {
+            string name = Path.GetFileNameWithoutExtension(path);
+            if (long.TryParse(name.AsSpan(Prefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out long number))
+            {
+                found.Add((number, path));
+            }
+        }
+
+        found.Sort((a, b) => b.Number.CompareTo(a.Number));
+        return [.. found.Select(entry => entry.Path)];
+    }
+
+    /// <summary>Loads the newest checkpoint that loads, skipping damaged ones.</summary>
+    /// <param name="rejected">Receives one message per checkpoint that was newer but could not be loaded.</param>
+    /// <returns>The learner and its file, or null when no checkpoint loads.</returns>
+    public (OnlineLearner Learner, string Path)? LoadNewest(ICollection<string> rejected)
+    {
+        ArgumentNullException.ThrowIfNull(rejected);
+        foreach (string path in List())
+        {
+            try
+            {
+                return (CheckpointFile.Load(path), path);
+            }
+            catch (CheckpointFormatException exception)
+            {
+                rejected.Add(exception.Message);
+            }
+            catch (IOException exception)
+            {
+                rejected.Add($"{path}: {exception.Message}");
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Saves a checkpoint atomically, then deletes all but the newest few.</summary>
+    /// <param name="learner">The learner.</param>
+    /// <returns>The checkpoint's path.</returns>
+    /// <exception cref="IOException">The save failed; the earlier checkpoints are intact.</exception>
+    public string Save(OnlineLearner learner)
+    {
+        ArgumentNullException.ThrowIfNull(learner);
+        string path = PathFor(learner.SamplesSeen);
+        CheckpointFile.Save(learner, path);
+        Prune();
+        return path;
+    }
+
+    /// <summary>Deletes all but the newest checkpoints, and temporaries left by an interrupted save.</summary>
+    public void Prune()
+    {
+        IReadOnlyList<string> all = List();
+        for (int i = _keep; i < all.Count; i++)
+        {
+            TryDelete(all[i]);
+        }
+
+        foreach (string temporary in System.IO.Directory.EnumerateFiles(Directory, Prefix + "*" + Extension + CheckpointFile.TemporarySuffix))
+        {
+            TryDelete(temporary);
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+            // Another process may hold it (a copy off the device in progress); it goes next time.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}
