@@ -17,7 +17,12 @@ public class ExperimentTests
         using var folder = new TemporaryFolder();
         Experiment experiment = Experiment.All.Single(e => e.Name == name);
         LearningAlgorithm[] algorithms = [LearningAlgorithm.ILProx, LearningAlgorithm.BPSgd];
-        long samples = name == "data-constrained" ? 400 : 1200;
+        long samples = name switch
+        {
+            "data-constrained" => 400,
+            "implicit" => 3,
+            _ => 1200,
+        };
         int exit = new ExperimentRunnerCommand(TextWriter.Null, TextWriter.Null)
             .Run(experiment, SampleData.Sample, new ExperimentSettings(2, samples, algorithms), folder.Path, liveProgress: false);
 
@@ -43,6 +48,7 @@ public class ExperimentTests
             }
         }
 
+        Assert.Equal(name == "implicit", root.GetProperty("runs").GetArrayLength() == 0);
         foreach (JsonElement run in root.GetProperty("runs").EnumerateArray())
         {
             Assert.Equal("edgeil.report/1", run.GetProperty("report").GetProperty("schema").GetString());

@@ -86,14 +86,11 @@ public sealed class ExperimentRunnerCommand(TextWriter output, TextWriter error)
     /// <summary>Runs and writes; returns the exit code.</summary>
     public int Run(Experiment experiment, TrainTestData data, ExperimentSettings settings, string outFolder, bool liveProgress = true)
     {
-        IReadOnlyList<ExperimentRun> plan = experiment.Plan(data, settings);
-        output.WriteLine($"Experiment {experiment.Name} on {data.Name}: {plan.Count} runs ({settings.Seeds} seeds), {Environment.ProcessorCount} at a time.");
+        output.WriteLine($"Experiment {experiment.Name} on {data.Name}, {settings.Seeds} seeds, {Environment.ProcessorCount} runs at a time.");
         using var cancellation = new ConsoleCancellation();
         var started = System.Diagnostics.Stopwatch.StartNew();
-        IReadOnlyList<ExperimentOutcome> outcomes = ExperimentRunner.RunAll(plan, error, liveProgress && ProgressBoard.ConsoleIsLive, cancellation.Token);
-        bool partial = outcomes.Any(o => o.Result.Partial);
-        Directory.CreateDirectory(outFolder);
-        ExperimentSummary summary = experiment.Summarise(outcomes, settings, outFolder);
+        ExperimentReport report = experiment.Run(data, settings, outFolder, error, liveProgress && ProgressBoard.ConsoleIsLive, cancellation.Token);
+        (ExperimentSummary summary, IReadOnlyList<ExperimentOutcome> outcomes, bool partial) = report;
 
         var markdown = new StringBuilder();
         markdown.AppendLine(CultureInfo.InvariantCulture, $"# Experiment: {experiment.Name} on {data.Name}{(partial ? " (partial: stopped early)" : string.Empty)}").AppendLine();

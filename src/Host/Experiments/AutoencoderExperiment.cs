@@ -10,7 +10,7 @@ namespace EdgeIL.Host.Experiments;
 /// Online autoencoder (paper table 3): 784-256-100-256-784, sigmoid and binary cross-entropy,
 /// batch 1, one pass; test BCE per pixel (the paper: BP-SGD .303, BP-Adam .282, IL-SGD .306, IL-prox .286).
 /// </summary>
-public sealed class AutoencoderExperiment : Experiment
+public sealed class AutoencoderExperiment : OnlineRunExperiment
 {
     private static readonly Dictionary<LearningAlgorithm, double> s_paper = new()
     {

@@ -11,7 +11,7 @@ namespace EdgeIL.Host.Experiments;
 /// class, batch 100 (or the whole subset when smaller), 784-500-500-10, for a fixed number of
 /// passes. The paper found IL ahead of BP-SGD with 10 samples per class.
 /// </summary>
-public sealed class DataConstrainedExperiment : Experiment
+public sealed class DataConstrainedExperiment : OnlineRunExperiment
 {
     private const int Passes = 20;
     private const int BatchSize = 100;

@@ -15,21 +15,12 @@ public sealed record ExperimentSettings(int Seeds, long? Samples, IReadOnlyList<
 /// <param name="Notes">Markdown: what was run, and how to read the tables.</param>
 public sealed record ExperimentSummary(IReadOnlyList<ResultTable> Tables, IReadOnlyList<string> Charts, string Notes);
 
-/// <summary>One of the paper's experiments: a plan of runs, and how their results are summarised.</summary>
+/// <summary>What an experiment produced: its summary, and the online runs behind it (if it made any).</summary>
+public sealed record ExperimentReport(ExperimentSummary Summary, IReadOnlyList<ExperimentOutcome> Outcomes, bool Partial);
+
+/// <summary>One of the paper's experiments, by name.</summary>
 public abstract class Experiment
 {
-    /// <summary>The name used on the command line.</summary>
-    public abstract string Name { get; }
-
-    /// <summary>The data it runs on unless told otherwise.</summary>
-    public abstract string DefaultData { get; }
-
-    /// <summary>The runs to make.</summary>
-    public abstract IReadOnlyList<ExperimentRun> Plan(TrainTestData data, ExperimentSettings settings);
-
-    /// <summary>Builds the tables and writes the charts into <paramref name="outFolder"/>.</summary>
-    public abstract ExperimentSummary Summarise(IReadOnlyList<ExperimentOutcome> outcomes, ExperimentSettings settings, string outFolder);
-
     /// <summary>The experiments by name.</summary>
     public static IReadOnlyList<Experiment> All { get; } =
     [
@@ -38,7 +29,35 @@ public abstract class Experiment
         new AutoencoderExperiment(),
         new MinibatchExperiment(),
         new DataConstrainedExperiment(),
+        new ImplicitExperiment(),
     ];
+
+    /// <summary>The name used on the command line.</summary>
+    public abstract string Name { get; }
+
+    /// <summary>The data it runs on unless told otherwise.</summary>
+    public abstract string DefaultData { get; }
+
+    /// <summary>Runs the experiment, writes its charts into <paramref name="outFolder"/>, and returns its tables.</summary>
+    public abstract ExperimentReport Run(TrainTestData data, ExperimentSettings settings, string outFolder, TextWriter progress, bool live, CancellationToken cancellation);
+}
+
+/// <summary>An experiment made of online runs: a plan of runs, and how their results are summarised.</summary>
+public abstract class OnlineRunExperiment : Experiment
+{
+    /// <summary>The runs to make.</summary>
+    public abstract IReadOnlyList<ExperimentRun> Plan(TrainTestData data, ExperimentSettings settings);
+
+    /// <summary>Builds the tables and writes the charts into <paramref name="outFolder"/>.</summary>
+    public abstract ExperimentSummary Summarise(IReadOnlyList<ExperimentOutcome> outcomes, ExperimentSettings settings, string outFolder);
+
+    /// <inheritdoc/>
+    public override ExperimentReport Run(TrainTestData data, ExperimentSettings settings, string outFolder, TextWriter progress, bool live, CancellationToken cancellation)
+    {
+        IReadOnlyList<ExperimentOutcome> outcomes = ExperimentRunner.RunAll(Plan(data, settings), progress, live, cancellation);
+        Directory.CreateDirectory(outFolder);
+        return new ExperimentReport(Summarise(outcomes, settings, outFolder), outcomes, outcomes.Any(o => o.Result.Partial));
+    }
 
     /// <summary>Values of one measurement for every seed of the runs in row <paramref name="row"/> and column <paramref name="column"/>.</summary>
     protected static IReadOnlyList<double> Values(IReadOnlyList<ExperimentOutcome> outcomes, string row, string column, Func<Runs.RunResult, double> measure) =>

@@ -9,7 +9,7 @@ namespace EdgeIL.Host.Experiments;
 /// Mini-batch training (paper table 2): batch 64, 784-500-500-10. The paper found IL without
 /// Adam lagging BP here, and IL with Adam close to it. IL-Adam's label share is 0.35 at batch 64.
 /// </summary>
-public sealed class MinibatchExperiment : Experiment
+public sealed class MinibatchExperiment : OnlineRunExperiment
 {
     private const int BatchSize = 64;
 

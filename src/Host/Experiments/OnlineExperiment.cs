@@ -11,7 +11,7 @@ namespace EdgeIL.Host.Experiments;
 /// code), each rule with algorithms.md's settings for the dataset. IL is expected to converge
 /// faster than BP-SGD early on.
 /// </summary>
-public sealed class OnlineExperiment : Experiment
+public sealed class OnlineExperiment : OnlineRunExperiment
 {
     private static readonly long[] s_tablePoints = [1_000, 2_000, 4_000, 20_000, 60_000];
 

@@ -11,7 +11,7 @@ namespace EdgeIL.Host.Experiments;
 /// IL-prox's alpha and BP-SGD's learning rate swept over {0.01, 0.1, 1, 2.5, 10, 100}. The paper's
 /// claim: IL-prox stays near its best everywhere, BP-SGD collapses at large rates.
 /// </summary>
-public sealed class StabilityExperiment : Experiment
+public sealed class StabilityExperiment : OnlineRunExperiment
 {
     private static readonly float[] s_rates = [0.01f, 0.1f, 1f, 2.5f, 10f, 100f];
 

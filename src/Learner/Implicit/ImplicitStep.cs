@@ -31,6 +31,13 @@ public static class ImplicitStep
     public static ImplicitStepResult Solve(Mlp model, ReadOnlySpan<float> input, ReadOnlySpan<float> target, double alpha, ImplicitStepOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(model);
+        if (!model.Input.IsIdentity)
+        {
+            // The proximal problem is over the weights that act on x; an input stage in front
+            // would make "the input" ambiguous, so the caller scales and passes x itself.
+            throw new ArgumentException("The implicit step is defined on the network's input x: use a model whose input stage is the identity and pass the scaled input.", nameof(model));
+        }
+
         CheckSample(model, input, target);
         if (!(alpha > 0) || !double.IsFinite(alpha))
         {
