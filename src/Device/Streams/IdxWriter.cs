@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
+using EdgeIL.Learner.IO;
 
 namespace EdgeIL.Device.Streams;
 
@@ -66,52 +67,19 @@ public static class IdxWriter
             throw new ArgumentOutOfRangeException(nameof(compression), compression, "Unknown compression.");
         }
 
-        string fullPath = Path.GetFullPath(path);
-        string folder = Path.GetDirectoryName(fullPath) ?? throw new ArgumentException($"{path} names no file.", nameof(path));
-        string temporary = Path.Combine(folder, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
-        try
+        using AtomicFileWriter file = AtomicFile.Begin(path);
+        if (compression == IdxCompression.Gzip)
         {
-            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 16))
-            {
-                if (compression == IdxCompression.Gzip)
-                {
-                    using var gzip = new GZipStream(file, CompressionLevel.SmallestSize, leaveOpen: true);
-                    gzip.Write(header);
-                    gzip.Write(data);
-                }
-                else
-                {
-                    file.Write(header);
-                    file.Write(data);
-                }
+            using var gzip = new GZipStream(file.Stream, CompressionLevel.SmallestSize, leaveOpen: true);
+            gzip.Write(header);
+            gzip.Write(data);
+        }
+        else
+        {
+            file.Stream.Write(header);
+            file.Stream.Write(data);
+        }
 
-                // Without this the rename can reach the disk before the data, and a power cut on a
-                // board would leave a complete-looking file of zeros.
-                file.Flush(flushToDisk: true);
-            }
-
-            File.Move(temporary, fullPath, overwrite: true);
-        }
-        catch
-        {
-            TryDelete(temporary);
-            throw;
-        }
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException)
-        {
-            // The original failure matters more than a leftover temporary file, whose name marks it as one.
-        }
-        catch (UnauthorizedAccessException)
-        {
-            // As above.
-        }
+        file.Commit();
     }
 }

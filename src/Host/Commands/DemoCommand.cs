@@ -5,6 +5,7 @@ using EdgeIL.Host.Data;
 using EdgeIL.Host.Reports;
 using EdgeIL.Host.Runs;
 using EdgeIL.Learner;
+using EdgeIL.Learner.IO;
 
 namespace EdgeIL.Host.Commands;
 
@@ -87,7 +88,7 @@ public sealed class DemoRunner(TextWriter output, TextWriter error)
         Comparison.Chart(results, chart, "Online MNIST (bundled sample), batch 1: IL-prox vs BP-SGD");
         bool partial = results.Any(r => r.Partial);
         string report = Path.Combine(outFolder, "demo.md");
-        AtomicFile.WriteText(report, string.Create(
+        AtomicFile.WriteAllText(report, string.Create(
             CultureInfo.InvariantCulture,
             $"""
             # EdgeIL demo{(partial ? " (partial: stopped early)" : string.Empty)}

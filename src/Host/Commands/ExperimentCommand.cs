@@ -7,6 +7,7 @@ using EdgeIL.Host.Data;
 using EdgeIL.Host.Experiments;
 using EdgeIL.Host.Reports;
 using EdgeIL.Learner;
+using EdgeIL.Learner.IO;
 
 namespace EdgeIL.Host.Commands;
 
@@ -106,7 +107,7 @@ public sealed class ExperimentRunnerCommand(TextWriter output, TextWriter error)
         }
 
         markdown.AppendLine(CultureInfo.InvariantCulture, $"Measured by `edgeil experiment {experiment.Name} --data {data.Name} --seeds {settings.Seeds}{(settings.Samples is { } n ? $" --samples {n}" : string.Empty)}` in {started.Elapsed.TotalMinutes:F1} minutes on {Environment.ProcessorCount} cores ({System.Runtime.InteropServices.RuntimeInformation.OSDescription}, {System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture}).");
-        AtomicFile.WriteText(Path.Combine(outFolder, "results.md"), markdown.ToString());
+        AtomicFile.WriteAllText(Path.Combine(outFolder, "results.md"), markdown.ToString());
         AtomicFile.Write(Path.Combine(outFolder, "results.json"), stream => WriteJson(stream, experiment, data, settings, summary, outcomes, partial));
         output.WriteLine();
         foreach (ResultTable table in summary.Tables)

@@ -3,9 +3,9 @@ using System.Globalization;
 using System.Text;
 using EdgeIL.Device.Streams;
 using EdgeIL.Host.Data;
-using EdgeIL.Host.Reports;
 using EdgeIL.Learner;
 using EdgeIL.Learner.Checkpoints;
+using EdgeIL.Learner.IO;
 
 namespace EdgeIL.Host.Commands;
 

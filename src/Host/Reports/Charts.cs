@@ -1,3 +1,4 @@
+using EdgeIL.Learner.IO;
 using ScottPlot;
 
 namespace EdgeIL.Host.Reports;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using EdgeIL.Host.Runs;
 using EdgeIL.Learner;
+using EdgeIL.Learner.IO;
 
 namespace EdgeIL.Host.Reports;
 
@@ -14,8 +15,11 @@ public static class RunReport
     public const string Schema = "edgeil.report/1";
 
     /// <summary>Writes the report of <paramref name="result"/> to <paramref name="path"/> atomically.</summary>
-    public static void Write(RunResult result, string path) =>
+    public static void Write(RunResult result, string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         AtomicFile.Write(path, stream => Write(result, stream));
+    }
 
     /// <summary>Writes the report of <paramref name="result"/> to a stream.</summary>
     public static void Write(RunResult result, Stream stream)

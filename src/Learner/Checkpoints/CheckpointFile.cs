@@ -1,3 +1,5 @@
+using EdgeIL.Learner.IO;
+
 namespace EdgeIL.Learner.Checkpoints;
 
 /// <summary>
@@ -5,7 +7,7 @@ namespace EdgeIL.Learner.Checkpoints;
 /// save leaves either the previous checkpoint or the new one, never a mixture.
 /// </summary>
 /// <remarks>
-/// A save writes <c>path + ".tmp"</c> in the same directory (a rename is atomic only within one
+/// Saving goes through <see cref="AtomicFile"/>: a save writes <c>path + ".tmp"</c> in the same directory (a rename is atomic only within one
 /// file system), flushes it to the storage device, then renames it over <c>path</c>. A save that
 /// fails deletes its temporary file; one cut short by a power loss leaves it, and the next save
 /// overwrites it. The temporary is opened exclusively, so two saves to the same path at once make
@@ -16,7 +18,7 @@ namespace EdgeIL.Learner.Checkpoints;
 public static class CheckpointFile
 {
     /// <summary>What a save's temporary file name adds to the checkpoint's path.</summary>
-    public const string TemporarySuffix = ".tmp";
+    public const string TemporarySuffix = AtomicFile.TemporarySuffix;
 
     /// <summary>Atomically replaces (or creates) the checkpoint at <paramref name="path"/> with one of <paramref name="learner"/>.</summary>
     /// <param name="learner">The learner to save.</param>
@@ -53,50 +55,6 @@ public static class CheckpointFile
         ArgumentNullException.ThrowIfNull(learner);
         ArgumentException.ThrowIfNullOrEmpty(path);
         CheckpointEncoder encoder = CheckpointEncoder.For(learner);
-        string fullPath = Path.GetFullPath(path);
-        string temporaryPath = fullPath + TemporarySuffix;
-
-        // Opening can fail because another save holds the temporary file; that file is not ours to delete.
-        FileStream file = new(temporaryPath, new FileStreamOptions
-        {
-            Mode = FileMode.Create,
-            Access = FileAccess.Write,
-            Share = FileShare.None,
-
-            // Reserving the space up front makes a full disk fail here, before anything is written.
-            PreallocationSize = encoder.TotalLength,
-        });
-        try
-        {
-            using (file)
-            {
-                Stream destination = wrapDestination?.Invoke(file) ?? file;
-                encoder.WriteTo(destination);
-                file.Flush(flushToDisk: true);
-            }
-
-            File.Move(temporaryPath, fullPath, overwrite: true);
-        }
-        catch
-        {
-            TryDelete(temporaryPath);
-            throw;
-        }
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException)
-        {
-            // The save's own exception is the one worth reporting; a leftover temporary is
-            // overwritten by the next save.
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
+        AtomicFile.Write(path, encoder.WriteTo, encoder.TotalLength, wrapDestination);
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Reflection;
+using EdgeIL.Learner.IO;
 using EdgeIL.Learner.Onnx.Protos;
 using Google.Protobuf;
 
@@ -88,7 +89,7 @@ public static class OnnxExport
     {
         ArgumentNullException.ThrowIfNull(learner);
         ArgumentException.ThrowIfNullOrEmpty(path);
-        AtomicFile.Write(path, ToBytes(learner, options));
+        AtomicFile.WriteAllBytes(path, ToBytes(learner, options));
     }
 
     /// <summary>As <see cref="Save(OnlineLearner, string, OnnxExportOptions?)"/> for a model without a learner (no training metadata).</summary>
@@ -99,7 +100,7 @@ public static class OnnxExport
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentException.ThrowIfNullOrEmpty(path);
-        AtomicFile.Write(path, ToBytes(model, options));
+        AtomicFile.WriteAllBytes(path, ToBytes(model, options));
     }
 
     /// <summary>The serialized ONNX model of the learner's network, with training metadata.</summary>

@@ -1,3 +1,4 @@
+using EdgeIL.Learner.IO;
 using EdgeIL.Learner.Onnx;
 using EdgeIL.Learner.Onnx.Protos;
 
@@ -140,7 +141,7 @@ public class OnnxExportTests
         string path = Path.Combine(folder.Path, "model.onnx");
         File.WriteAllText(path, "previous");
 
-        Assert.Throws<IOException>(() => AtomicFile.Write(path, new byte[4096], stream => new FailingStream(stream, failAfterBytes: 100)));
+        Assert.Throws<IOException>(() => AtomicFile.Write(path, stream => stream.Write(new byte[4096]), 4096, stream => new FailingStream(stream, failAfterBytes: 100)));
 
         Assert.Equal("previous", File.ReadAllText(path));
         Assert.Equal(["model.onnx"], Directory.GetFiles(folder.Path).Select(f => Path.GetFileName(f)!).ToArray());
