@@ -1,6 +1,7 @@
 using EdgeIL.Device.Streams;
 using EdgeIL.Host.Data;
 using EdgeIL.Learner.Checkpoints;
+using EdgeIL.Learner.Onnx;
 
 namespace EdgeIL.Host.Commands;
 
@@ -14,7 +15,7 @@ public static class CommandErrors
         {
             return action();
         }
-        catch (Exception exception) when (exception is DataFormatException or DataNotFoundException or CheckpointFormatException or ArgumentException or FileNotFoundException or DirectoryNotFoundException)
+        catch (Exception exception) when (exception is DataFormatException or DataNotFoundException or CheckpointFormatException or OnnxFormatException or ArgumentException or FileNotFoundException or DirectoryNotFoundException)
         {
             error.WriteLine($"edgeil: {exception.Message}");
             return ExitCodes.BadInput;

@@ -37,29 +37,19 @@ public static class ImportCommand
         command.SetAction(parse => CommandErrors.Guard(error, () =>
         {
             string? algorithm = parse.GetValue(s_algorithm);
-            return new ImportRunner(output, error).Run(parse.GetValue(s_onnx)!, parse.GetValue(s_out)!, algorithm is null ? null : LearningAlgorithms.Parse(algorithm));
+            return new ImportRunner(output).Run(parse.GetValue(s_onnx)!, parse.GetValue(s_out)!, algorithm is null ? null : LearningAlgorithms.Parse(algorithm));
         }));
         return command;
     }
 }
 
 /// <summary>Imports one ONNX model.</summary>
-public sealed class ImportRunner(TextWriter output, TextWriter error)
+public sealed class ImportRunner(TextWriter output)
 {
     /// <summary>Reads the ONNX model, writes the checkpoint and returns the exit code.</summary>
     public int Run(string onnxPath, string checkpointPath, LearningAlgorithm? algorithm)
     {
-        OnnxImportedModel imported;
-        try
-        {
-            imported = OnnxImport.Load(onnxPath);
-        }
-        catch (OnnxFormatException exception)
-        {
-            error.WriteLine($"edgeil: {exception.Message}");
-            return ExitCodes.BadInput;
-        }
-
+        OnnxImportedModel imported = OnnxImport.Load(onnxPath);
         OnlineLearner learner = imported.CreateLearner(algorithm);
         CheckpointFile.Save(learner, checkpointPath);
         Mlp model = learner.Model;
@@ -73,6 +63,7 @@ public sealed class ImportRunner(TextWriter output, TextWriter error)
         {
             output.WriteLine("Adam starts from zero moments: ONNX holds no optimiser state.");
         }
+
         return ExitCodes.Success;
     }
 }
