@@ -82,8 +82,11 @@ public static class DeviceConfigurationFile
             int start = message.IndexOf('\'', StringComparison.Ordinal);
             int end = start < 0 ? -1 : message.IndexOf('\'', start + 1);
             string name = end > start ? message[(start + 1)..end] : "?";
-            string parent = field == "(top level)" ? string.Empty : field + ".";
-            return $"{parent}{name}: is not a known setting{where}";
+            // The path already ends in the unknown name; older serializers stopped at its parent.
+            string path = field == "(top level)" ? name
+                : field == name || field.EndsWith("." + name, StringComparison.Ordinal) ? field
+                : $"{field}.{name}";
+            return $"{path}: is not a known setting{where}";
         }
 
         // The framework's message ends in its own "Path: ... | LineNumber: ..." suffix, repeated above.

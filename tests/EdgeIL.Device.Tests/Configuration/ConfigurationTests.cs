@@ -1,0 +1,103 @@
+using System.Text;
+using EdgeIL.Device.Configuration;
+
+namespace EdgeIL.Device.Tests.Configuration;
+
+public sealed class ConfigurationTests
+{
+    public static TheoryData<string> ShippedConfigurations => ["mnist-replay.json", "camera-classes.json", "imu-anomaly.json"];
+
+    [Theory]
+    [MemberData(nameof(ShippedConfigurations))]
+    public void Load_ShippedConfiguration_IsValid(string fileName)
+    {
+        LoadedConfiguration loaded = DeviceConfigurationFile.Load(Path.Combine(RepositoryRoot.Find(), "firmware-config", fileName));
+
+        Assert.Equal(Path.GetFileNameWithoutExtension(fileName), loaded.Name);
+    }
+
+    [Fact]
+    public void Parse_EmptyObject_TakesDefaults()
+    {
+        DeviceConfiguration configuration = Parse("""{ "source": { "replay": { "path": "x" } } }""");
+
+        Assert.Equal(30, configuration.Loop.TickHz);
+        Assert.Equal("il-prox", configuration.Model.Algorithm);
+        Assert.Equal("auto", configuration.Gpio.Driver);
+        Assert.Equal([64], configuration.Model.HiddenLayers);
+    }
+
+    [Fact]
+    public void Parse_I2cBusOutOfRange_NamesFileAndField()
+    {
+        var exception = Assert.Throws<ConfigurationException>(() => Parse(
+            """{ "source": { "kind": "imu", "imu": { "i2cBus": 12 } }, "targets": { "kind": "none" } }""", "imu-anomaly.json"));
+
+        Assert.Equal("imu-anomaly.json: source.imu.i2cBus: must be 0..10; got 12", Assert.Single(exception.Errors));
+    }
+
+    [Fact]
+    public void Parse_SeveralProblems_ListsEvery()
+    {
+        var exception = Assert.Throws<ConfigurationException>(() => Parse(
+            """{ "loop": { "tickHz": 0 }, "model": { "algorithm": "sgd" }, "source": { "replay": { "path": "x" } } }"""));
+
+        Assert.Equal(2, exception.Errors.Count);
+        Assert.Contains("c.json: loop.tickHz: must be 1..1000; got 0", exception.Errors);
+        Assert.Contains(exception.Errors, error => error.StartsWith("c.json: model.algorithm: must be one of \"il-prox\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Parse_UnknownField_NamesIt()
+    {
+        var exception = Assert.Throws<ConfigurationException>(() => Parse("""{ "loop": { "tickHZ": 30 } }"""));
+
+        Assert.StartsWith("c.json: loop.tickHZ: is not a known setting", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_WrongType_NamesFieldAndLine()
+    {
+        var exception = Assert.Throws<ConfigurationException>(() => Parse("{\n  \"loop\": {\n    \"tickHz\": \"fast\"\n  }\n}"));
+
+        Assert.StartsWith("c.json: loop.tickHz: has the wrong type", exception.Message, StringComparison.Ordinal);
+        Assert.Contains("(line 3)", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_DatasetTargetsWithLiveSource_Refused()
+    {
+        var exception = Assert.Throws<ConfigurationException>(() => Parse("""{ "source": { "kind": "imu" }, "targets": { "kind": "dataset" } }"""));
+
+        Assert.StartsWith("c.json: targets.kind: \"dataset\" takes labels from a replayed dataset", Assert.Single(exception.Errors), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_PinUsedTwice_NamesBothRoles()
+    {
+        var exception = Assert.Throws<ConfigurationException>(() => Parse(
+            """{ "source": { "kind": "imu" }, "targets": { "kind": "buttons", "buttons": { "pins": [5, 6] } }, "outputs": { "leds": { "classPins": [6, 7] } } }"""));
+
+        Assert.Equal("c.json: outputs.leds.classPins[0]: pin 6 is already used by targets.buttons.pins[1]", Assert.Single(exception.Errors));
+    }
+
+    [Fact]
+    public void Parse_FloorAboveBudget_Refused()
+    {
+        var exception = Assert.Throws<ConfigurationException>(() => Parse(
+            """{ "loop": { "floorIterations": 30 }, "source": { "replay": { "path": "x" } } }"""));
+
+        Assert.Equal("c.json: loop.floorIterations: must be 0..25 (the budget of il-prox here is 25); got 30", Assert.Single(exception.Errors));
+    }
+
+    [Fact]
+    public void Parse_NullSection_NamesIt()
+    {
+        var exception = Assert.Throws<ConfigurationException>(() => Parse("""{ "loop": null }"""));
+
+        Assert.StartsWith("c.json: loop:", exception.Message, StringComparison.Ordinal);
+    }
+
+    private static DeviceConfiguration Parse(string json, string fileName = "c.json") =>
+        DeviceConfigurationFile.Parse(Encoding.UTF8.GetBytes(json), fileName);
+}
