@@ -1,0 +1,67 @@
+using EdgeIL.Learner.Checkpoints;
+using EdgeIL.Learner.Onnx;
+
+namespace EdgeIL.Learner.Tests;
+
+/// <summary>Keeps the README's code honest: the example there must be, character for character, the body of <see cref="Example"/>, which runs here.</summary>
+public sealed class ReadmeExampleTests : IDisposable
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "edgeil-readme-" + Guid.NewGuid().ToString("N"));
+    private readonly string _previous = Directory.GetCurrentDirectory();
+
+    public ReadmeExampleTests()
+    {
+        Directory.CreateDirectory(_folder);
+        Directory.SetCurrentDirectory(_folder);
+    }
+
+    public void Dispose()
+    {
+        Directory.SetCurrentDirectory(_previous);
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    [Fact]
+    public void Example_AsInReadme_RunsAndWritesBothFiles()
+    {
+        LearnResult result = Example();
+        Assert.True(result.Applied);
+        Assert.Equal(12, result.Iterations);
+        Assert.True(CheckpointFile.Load("model.edgeil").SamplesSeen == 1);
+        Assert.True(new FileInfo("model.onnx").Length > 0);
+    }
+
+    [Fact]
+    public void Readme_CodeExample_IsTheTestedOne()
+    {
+        string root = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(root, "EdgeIL.sln")))
+        {
+            root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("EdgeIL.sln not found above the test binaries.");
+        }
+
+        string readme = File.ReadAllText(Path.Combine(root, "README.md"));
+        int start = readme.IndexOf("```csharp\n", StringComparison.Ordinal) + "```csharp\n".Length;
+        string example = readme[start..readme.IndexOf("```", start, StringComparison.Ordinal)];
+        string source = File.ReadAllText(Path.Combine(root, "tests", "EdgeIL.Learner.Tests", "ReadmeExampleTests.cs"));
+        string body = string.Concat(example.TrimEnd('\n').Split('\n').Select(line => line.Length == 0 ? "\n" : "        " + line + "\n"));
+        Assert.Contains(body, source);
+    }
+
+    private static LearnResult Example()
+    {
+        // A 4-input, 3-class network. Readings arrive in raw sensor units, so the model standardises them itself.
+        Mlp model = Mlp.CreateRandom([4, 16, 3], OutputHead.Softmax, seed: 1);
+        model.Input.StartStandardizing();
+        var learner = new OnlineLearner(model, LearningAlgorithm.ILProx);
+
+        float[] reading = [21.5f, 0.02f, -0.4f, 101_325f];
+        int predicted = model.PredictClass(reading);
+        LearnResult result = learner.LearnClass(reading, label: 2, iterationBudget: 12);
+        Console.WriteLine($"predicted {predicted}, loss {result.Loss:F3}, {result.Status}");
+
+        CheckpointFile.Save(learner, "model.edgeil");
+        OnnxExport.Save(learner, "model.onnx");
+        return result;
+    }
+}
