@@ -60,7 +60,8 @@ public sealed class RecordingReader : ISampleStream
     public static RecordingReader Open(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileBufferBytes, FileOptions.SequentialScan);
+        // ReadWrite sharing lets the host read a recording the device is still writing (up to its last whole record).
+        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, FileBufferBytes, FileOptions.SequentialScan);
         try
         {
             Span<byte> header = stackalloc byte[Recording.HeaderBytes];

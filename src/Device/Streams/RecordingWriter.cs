@@ -48,6 +48,9 @@ public sealed class RecordingWriter : IDisposable
         Span<byte> header = stackalloc byte[Recording.HeaderBytes];
         Recording.WriteHeader(header, element, featureCount, classCount, tickHz, startUnixMilliseconds);
         _file.Write(header);
+
+        // A reader opening the file while the device records sees a valid, empty recording at once.
+        _file.Flush();
         BytesWritten = Recording.HeaderBytes;
     }
 

@@ -1,0 +1,95 @@
+using System.Text;
+using EdgeIL.Device.Configuration;
+using EdgeIL.Device.Loop;
+using EdgeIL.Device.Outputs;
+using EdgeIL.Device.Streams;
+using EdgeIL.Device.Tests.Simulation;
+
+namespace EdgeIL.Device.Tests.Loop;
+
+/// <summary>The runtime composed from a configuration, on a manual clock: fresh start, resume and a changed model.</summary>
+public sealed class DeviceRuntimeTests
+{
+    [Fact]
+    public void Create_ThenAgain_SecondResumesFromFirstsCheckpoint()
+    {
+        using var directory = new TemporaryDirectory();
+        LoadedConfiguration loaded = WriteConfiguration(directory, hidden: 16);
+        string state = Path.Combine(directory.Path, "state");
+
+        using (DeviceRuntime first = DeviceRuntime.Create(loaded, Environment(state)))
+        {
+            Assert.Null(first.ResumedFrom);
+            Assert.Equal(LoopExit.TickLimit, first.Run(maxTicks: 40));
+        }
+
+        string? resumedFrom;
+        using (DeviceRuntime second = DeviceRuntime.Create(loaded, Environment(state)))
+        {
+            resumedFrom = second.ResumedFrom;
+            Assert.EndsWith("checkpoint-000000000040.eilc", resumedFrom, StringComparison.Ordinal);
+            Assert.Equal(40, second.Learner.SamplesSeen);
+            second.Run(maxTicks: 10);
+        }
+
+        DeviceStatus status = StatusFile.Read(Path.Combine(state, "status.json"));
+        Assert.Equal(50, status.SamplesSeen);
+        Assert.Equal(resumedFrom, status.ResumedFrom);
+        using RecordingReader recording = RecordingReader.Open(Path.Combine(state, "rec.eilrec"));
+        Assert.Equal(10, recording.RecordCount);
+    }
+
+    [Fact]
+    public void Create_ConfigurationChangedTheModel_RefusesNamingBothShapes()
+    {
+        using var directory = new TemporaryDirectory();
+        string state = Path.Combine(directory.Path, "state");
+        using (DeviceRuntime first = DeviceRuntime.Create(WriteConfiguration(directory, hidden: 16), Environment(state)))
+        {
+            first.Run(maxTicks: 5);
+        }
+
+        var exception = Assert.Throws<ConfigurationException>(() => DeviceRuntime.Create(WriteConfiguration(directory, hidden: 8), Environment(state)));
+
+        Assert.Contains("describes a 4-8-3 softmax il-prox model", exception.Message, StringComparison.Ordinal);
+        Assert.Contains("a 4-16-3 softmax il-prox model", exception.Message, StringComparison.Ordinal);
+    }
+
+    private static DeviceEnvironment Environment(string state) =>
+        new(state, new UnusedHardware(), new ManualClock(), TextWriter.Null, TextWriter.Null, TextReader.Null);
+
+    private static LoadedConfiguration WriteConfiguration(TemporaryDirectory directory, int hidden)
+    {
+        var csv = new StringBuilder("a,b,c,d,label\n");
+        var dataset = LoopHarness.SeparableDataset(60, seed: 1);
+        for (int i = 0; i < dataset.Count; i++)
+        {
+            csv.AppendJoin(',', dataset.GetFeatures(i).ToArray().Select(v => v.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            csv.Append(',').Append(dataset.GetLabel(i)).Append('\n');
+        }
+
+        File.WriteAllText(directory.File("data.csv"), csv.ToString());
+        string path = directory.File("device.json");
+        File.WriteAllText(path, $$"""
+            {
+              "loop": { "tickHz": 50 },
+              "model": { "hiddenLayers": [{{hidden}}] },
+              "source": { "kind": "replay", "replay": { "format": "csv", "path": "data.csv" } },
+              "outputs": { "console": false, "recording": { "path": "rec.eilrec" } }
+            }
+            """);
+        return DeviceConfigurationFile.Load(path);
+    }
+
+    /// <summary>A replay needs no bus; opening one is a test failure.</summary>
+    private sealed class UnusedHardware : IDeviceHardware
+    {
+        public System.Device.Gpio.GpioController OpenGpio(GpioSettings settings) => throw new InvalidOperationException("no GPIO in this test");
+
+        public System.Device.I2c.I2cDevice OpenI2c(System.Device.I2c.I2cConnectionSettings settings) => throw new InvalidOperationException("no I2C in this test");
+
+        public System.Device.Spi.SpiDevice OpenSpi(System.Device.Spi.SpiConnectionSettings settings) => throw new InvalidOperationException("no SPI in this test");
+
+        public Iot.Device.Media.VideoDevice OpenCamera(Iot.Device.Media.VideoConnectionSettings settings) => throw new InvalidOperationException("no camera in this test");
+    }
+}
