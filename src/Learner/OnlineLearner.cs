@@ -110,7 +110,7 @@ public sealed class OnlineLearner
 
         Array.Clear(_oneHot);
         _oneHot[label] = 1f;
-        return Learn(input, _oneHot, Math.Min(iterationBudget, Hyperparameters.Iterations));
+        return Learn(input, _oneHot, iterationBudget);
     }
 
     /// <summary>

@@ -82,7 +82,7 @@ public static class OnlineRun
     {
         OnlineLearner learner = CreateLearner(data, options);
         Mlp model = learner.Model;
-        long total = Math.Min(options.Samples ?? data.Train.Count, long.MaxValue);
+        long total = options.Samples ?? data.Train.Count;
         int batch = options.BatchSize;
         int features = model.InputSize;
         int outputs = model.OutputSize;
@@ -90,13 +90,12 @@ public static class OnlineRun
         var evaluator = new TestEvaluator(data.Test, outputs, options.TestSamples);
         var window = new PrequentialWindow(options.PrequentialWindow);
         var checkpoints = new List<Evaluation>();
-        long steps = (total + batch - 1) / batch;
-        long[] learnTicks = new long[steps];
-        long[] predictTicks = new long[total];
+        var learnTimes = new TimingSample();
+        var predictTimes = new TimingSample();
         float[] inputs = new float[batch * features];
         float[] targets = new float[batch * outputs];
         float[] logits = new float[outputs];
-        long seen = 0, stepIndex = 0, rejected = 0, nextEvaluation = options.NextEvaluationAfter(0);
+        long seen = 0, rejected = 0, nextEvaluation = options.NextEvaluationAfter(0);
         bool partial = false;
 
         // Before any learning: where every curve starts (chance for a classifier).
@@ -125,7 +124,7 @@ public static class OnlineRun
 
             long start = Stopwatch.GetTimestamp();
             model.ComputeLogits(input, logits);
-            predictTicks[seen + inBatch] = Stopwatch.GetTimestamp() - start;
+            predictTimes.Add(Stopwatch.GetTimestamp() - start);
             window.Add(classify && IndexOfMax(logits) == label, OutputFunctions.Loss(model.Head, logits, target));
             if (++inBatch < batch && seen + inBatch < total)
             {
@@ -135,7 +134,7 @@ public static class OnlineRun
             start = Stopwatch.GetTimestamp();
             LearnResult result = learner.LearnBatch(
                 inputs.AsSpan(0, inBatch * features), targets.AsSpan(0, inBatch * outputs), inBatch, options.Hyperparameters.Iterations);
-            learnTicks[stepIndex++] = Stopwatch.GetTimestamp() - start;
+            learnTimes.Add(Stopwatch.GetTimestamp() - start);
             rejected += result.Applied ? 0 : 1;
             seen += inBatch;
             inBatch = 0;
@@ -159,7 +158,7 @@ public static class OnlineRun
         observer?.Progress(seen, total);
         return new RunResult(
             options, data.Name, learner, checkpoints, checkpoints[^1],
-            MedianMicroseconds(learnTicks.AsSpan(0, (int)stepIndex)), MedianMicroseconds(predictTicks.AsSpan(0, (int)seen)),
+            learnTimes.MedianMicroseconds(), predictTimes.MedianMicroseconds(),
             rejected, partial);
 
         void Record(long samples)
@@ -182,15 +181,4 @@ public static class OnlineRun
     }
 
     private static int IndexOfMax(ReadOnlySpan<float> values) => System.Numerics.Tensors.TensorPrimitives.IndexOfMax(values);
-
-    private static double MedianMicroseconds(Span<long> ticks)
-    {
-        if (ticks.IsEmpty)
-        {
-            return double.NaN;
-        }
-
-        ticks.Sort();
-        return ticks[ticks.Length / 2] * 1e6 / Stopwatch.Frequency;
-    }
 }
