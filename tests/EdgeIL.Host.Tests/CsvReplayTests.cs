@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using EdgeIL.Device.Streams;
 using EdgeIL.Host.Commands;
 using EdgeIL.Host.Data;
 using EdgeIL.Host.Runs;
@@ -79,7 +80,66 @@ public class CsvReplayTests
         string log = WriteLog(folder.File("a.csv"), 50, seed: 1);
         string other = folder.File("b.csv");
         File.WriteAllText(other, "temperature_c,accel_x,label\n1,2,0\n");
-        var error = Assert.Throws<EdgeIL.Device.Streams.DataFormatException>(() => DatasetCatalog.Load(log, new CsvOptions(TestFile: other)));
+        var error = Assert.Throws<DataFormatException>(() => DatasetCatalog.Load(log, new CsvOptions(TestFile: other)));
         Assert.Contains("b.csv", error.Message);
+    }
+}
+
+/// <summary>Regression on a sensor log: real-valued targets named by --label-column.</summary>
+public class CsvRegressionTests
+{
+    [Fact]
+    public void Replay_RegressTask_LearnsTheTargetAndPredictsItByName()
+    {
+        using var folder = new TemporaryFolder();
+        string log = folder.File("power.csv");
+        var random = new Random(5);
+        var text = new StringBuilder("voltage,current,noise,power_w\n");
+        for (int i = 0; i < 2000; i++)
+        {
+            double voltage = 3 + random.NextDouble();
+            double current = random.NextDouble();
+            text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"{voltage:F4},{current:F4},{random.NextDouble():F4},{voltage * current:F5}"));
+        }
+
+        File.WriteAllText(log, text.ToString());
+        TrainTestData data = DatasetCatalog.Load(log, new CsvOptions("power_w", Regression: true));
+        Assert.Equal(3, data.InputCount);
+        Assert.Equal(["power_w"], data.TargetNames);
+
+        var options = new RunOptions
+        {
+            Algorithm = LearningAlgorithm.ILProx,
+            Task = LearningTask.Regress,
+            Layers = [3, 32, 1],
+            Hyperparameters = Hyperparameters.For(LearningAlgorithm.ILProx),
+            EvaluateEvery = 400,
+            InputScaling = new InputScalingOptions(Standardize: true),
+        };
+        Assert.Equal(ExitCodes.Success, new ReplayRunner(TextWriter.Null, TextWriter.Null).Run(data, options, folder.Path, liveProgress: false));
+        var report = ReportJson.Read(folder.File("report.json"));
+        double first = report.GetProperty("checkpoints")[0].GetProperty("test_rmse").GetDouble();
+        double last = report.GetProperty("final").GetProperty("test_rmse").GetDouble();
+
+        // The target spans about 0..4 W; a model that learned nothing is off by about 1 W.
+        Assert.True(last < 0.25 && last < first / 4, $"RMSE {first} -> {last}");
+
+        Mlp model = CheckpointFile.Load(folder.File("model.edgeil")).Model;
+        string predictions = folder.File("predictions.csv");
+        new PredictRunner(TextWriter.Null).Run(model, data, predictions);
+        string[] lines = File.ReadAllLines(predictions);
+        Assert.Equal("index,power_w", lines[0]);
+        Assert.Equal(2001, lines.Length);
+    }
+
+    [Fact]
+    public void Load_RegressWithUnknownTarget_NamesTheColumns()
+    {
+        using var folder = new TemporaryFolder();
+        string log = folder.File("a.csv");
+        File.WriteAllText(log, "x,y\n1,2\n3,4\n5,6\n7,8\n9,10\n");
+        var error = Assert.Throws<DataFormatException>(() => DatasetCatalog.Load(log, new CsvOptions("z", Regression: true)));
+        Assert.Contains("\"z\"", error.Message);
+        Assert.Contains("x, y", error.Message);
     }
 }

@@ -96,6 +96,6 @@ public class ReplayTests
     public void Execute_LayersThatDoNotFitTheData_AreRefusedBeforeLearning()
     {
         var options = new RunOptions { Layers = [100, 10], Hyperparameters = Hyperparameters.For(LearningAlgorithm.ILProx) };
-        Assert.Contains("784 features", Assert.Throws<ArgumentException>(() => OnlineRun.Execute(SampleData.Sample, options)).Message);
+        Assert.Contains("784 input features", Assert.Throws<ArgumentException>(() => OnlineRun.Execute(SampleData.Sample, options)).Message);
     }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using EdgeIL.Host.Data;
+using EdgeIL.Host.Runs;
 
 namespace EdgeIL.Host.Commands;
 
@@ -16,7 +17,7 @@ public static class DataOptions
     /// <summary><c>--label-column</c>.</summary>
     public static readonly Option<string> LabelColumn = new("--label-column")
     {
-        Description = "CSV only: the column of integer class ids, or 'none' for unlabelled logs. Default: label",
+        Description = "CSV only: the column of integer class ids ('none' for unlabelled logs); with --task regress, the real-valued target column(s), comma-separated. Default: label",
         DefaultValueFactory = _ => "label",
     };
 
@@ -42,11 +43,14 @@ public static class DataOptions
         command.Add(TestFraction);
     }
 
-    /// <summary>Loads the data the options name.</summary>
-    public static TrainTestData Load(ParseResult parse)
+    /// <summary>Loads the data the options name, for <paramref name="task"/>.</summary>
+    public static TrainTestData Load(ParseResult parse, LearningTask task = LearningTask.Classify)
     {
         string label = parse.GetValue(LabelColumn)!;
-        var csv = new CsvOptions(label == "none" ? null : label, parse.GetValue(TestFile), parse.GetValue(TestFraction));
-        return DatasetCatalog.Load(parse.GetValue(Data)!, csv);
+        var csv = new CsvOptions(label == "none" ? null : label, parse.GetValue(TestFile), parse.GetValue(TestFraction), task == LearningTask.Regress);
+        TrainTestData data = DatasetCatalog.Load(parse.GetValue(Data)!, csv);
+        return task == LearningTask.Regress && data.TargetCount == 0
+            ? throw new ArgumentException($"--task regress needs real-valued targets: a CSV file with --label-column naming them; {data.Name} has none.")
+            : data;
     }
 }

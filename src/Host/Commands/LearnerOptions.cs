@@ -1,4 +1,5 @@
 using System.CommandLine;
+using EdgeIL.Host.Data;
 using EdgeIL.Host.Runs;
 using EdgeIL.Learner;
 
@@ -17,13 +18,13 @@ public static class LearnerOptions
     /// <summary><c>--layers</c>.</summary>
     public static readonly Option<string?> Layers = new("--layers")
     {
-        Description = "Layer sizes, comma-separated, input first (e.g. 784,500,500,10). Default: inputs,256,256,classes (autoencoder: inputs,256,100,256,inputs)",
+        Description = "Layer sizes, comma-separated, input first (e.g. 784,500,500,10). Default: inputs,256,256,outputs (classes or targets; autoencoder: inputs,256,100,256,inputs)",
     };
 
     /// <summary><c>--task</c>.</summary>
     public static readonly Option<LearningTask> Task = new("--task")
     {
-        Description = "classify (softmax + cross-entropy) or autoencode (sigmoid + binary cross-entropy on the scaled input). Default: classify",
+        Description = "classify (softmax + cross-entropy), autoencode (sigmoid + binary cross-entropy on the scaled input) or regress (identity + squared error on the CSV columns --label-column names). Default: classify",
         DefaultValueFactory = _ => LearningTask.Classify,
     };
 
@@ -95,11 +96,17 @@ public static class LearnerOptions
     }
 
     /// <summary>The sizes given by <c>--layers</c>, or the default shape for the data and task.</summary>
-    public static int[] ParseLayers(string? text, int inputs, int classes, LearningTask task)
+    public static int[] ParseLayers(string? text, TrainTestData data, LearningTask task)
     {
         if (string.IsNullOrWhiteSpace(text))
         {
-            return task == LearningTask.Autoencode ? [inputs, 256, 100, 256, inputs] : [inputs, 256, 256, classes];
+            int inputs = data.InputCount;
+            return task switch
+            {
+                LearningTask.Autoencode => [inputs, 256, 100, 256, inputs],
+                LearningTask.Regress => [inputs, 256, 256, data.TargetCount],
+                _ => [inputs, 256, 256, data.ClassCount],
+            };
         }
 
         try

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using EdgeIL.Device.Streams;
 using EdgeIL.Host.Data;
+using EdgeIL.Host.Runs;
 using EdgeIL.Learner;
 using EdgeIL.Learner.Checkpoints;
 using EdgeIL.Learner.IO;
@@ -29,7 +30,7 @@ public static class PredictCommand
     {
         var command = new Command(
             "predict",
-            "Write one CSV line per sample of the data, in file order (training file first, then the test file, with the index running on): index, predicted class, and the probability of each class (p0, p1, ...).")
+            "Write one CSV line per sample of the data, in file order (training file first, then the test file, with the index running on): for a classifier index, predicted class and the probability of each class (p0, p1, ...); for a regression model index and each predicted target.")
         {
             s_model,
             s_out,
@@ -38,7 +39,7 @@ public static class PredictCommand
         command.SetAction(parse => CommandErrors.Guard(error, () =>
         {
             OnlineLearner learner = CheckpointFile.Load(parse.GetValue(s_model)!);
-            TrainTestData data = DataOptions.Load(parse);
+            TrainTestData data = DataOptions.Load(parse, learner.Model.Head == OutputHead.Identity ? LearningTask.Regress : LearningTask.Classify);
             return new PredictRunner(output).Run(learner.Model, data, parse.GetValue(s_out)!);
         }));
         return command;
@@ -51,37 +52,39 @@ public sealed class PredictRunner(TextWriter output)
     /// <summary>Predicts every sample and writes the CSV atomically; returns the exit code.</summary>
     public int Run(Mlp model, TrainTestData data, string path)
     {
-        if (model.Head != OutputHead.Softmax)
+        if (model.Head == OutputHead.Sigmoid)
         {
-            throw new ArgumentException($"predict writes class probabilities, but this model's head is {model.Head}: it is not a classifier.");
+            throw new ArgumentException("predict is for classifiers and regression models; this model is an autoencoder (sigmoid head).");
         }
 
-        if (model.InputSize != data.Train.FeatureCount)
+        if (model.InputSize != data.InputCount)
         {
-            throw new ArgumentException($"The model takes {model.InputSize} inputs but {data.Name} has {data.Train.FeatureCount} features per sample.");
+            throw new ArgumentException($"The model takes {model.InputSize} inputs but {data.Name} has {data.InputCount} input features per sample.");
         }
 
-        float[] probabilities = new float[model.OutputSize];
+        bool classifier = model.Head == OutputHead.Softmax;
+        string[] columns = classifier
+            ? ["predicted", .. Enumerable.Range(0, model.OutputSize).Select(c => "p" + c.ToString(CultureInfo.InvariantCulture))]
+            : data.TargetCount == model.OutputSize ? [.. data.TargetNames] : [.. Enumerable.Range(0, model.OutputSize).Select(c => "y" + c.ToString(CultureInfo.InvariantCulture))];
+        float[] outputs = new float[model.OutputSize];
         long written = 0;
         AtomicFile.Write(path, stream =>
         {
             using var writer = new StreamWriter(stream, new UTF8Encoding(false), leaveOpen: true);
-            writer.Write("index,predicted");
-            for (int c = 0; c < model.OutputSize; c++)
-            {
-                writer.Write(",p" + c.ToString(CultureInfo.InvariantCulture));
-            }
-
-            writer.WriteLine();
+            writer.WriteLine("index," + string.Join(',', columns));
             foreach (LabeledDataset part in new[] { data.Train, data.Test })
             {
                 for (int i = 0; i < part.Count; i++)
                 {
-                    model.Predict(part.GetFeatures(i), probabilities);
+                    model.Predict(part.GetFeatures(i)[..data.InputCount], outputs);
                     writer.Write(written.ToString(CultureInfo.InvariantCulture));
-                    writer.Write(',');
-                    writer.Write(System.Numerics.Tensors.TensorPrimitives.IndexOfMax(probabilities).ToString(CultureInfo.InvariantCulture));
-                    foreach (float p in probabilities)
+                    if (classifier)
+                    {
+                        writer.Write(',');
+                        writer.Write(System.Numerics.Tensors.TensorPrimitives.IndexOfMax(outputs).ToString(CultureInfo.InvariantCulture));
+                    }
+
+                    foreach (float p in outputs)
                     {
                         writer.Write(',');
                         writer.Write(p.ToString("G6", CultureInfo.InvariantCulture));

@@ -79,14 +79,14 @@ public static class ReplayCommand
         command.Add(s_out);
         command.SetAction(parse => CommandErrors.Guard(error, () =>
         {
-            TrainTestData data = DataOptions.Load(parse);
-            LearningAlgorithm algorithm = LearnerOptions.ParseAlgorithm(parse);
             LearningTask task = parse.GetValue(LearnerOptions.Task);
+            TrainTestData data = DataOptions.Load(parse, task);
+            LearningAlgorithm algorithm = LearnerOptions.ParseAlgorithm(parse);
             var options = new RunOptions
             {
                 Algorithm = algorithm,
                 Task = task,
-                Layers = LearnerOptions.ParseLayers(parse.GetValue(LearnerOptions.Layers), data.Train.FeatureCount, data.ClassCount, task),
+                Layers = LearnerOptions.ParseLayers(parse.GetValue(LearnerOptions.Layers), data, task),
                 Hyperparameters = LearnerOptions.Hyperparameters(parse, algorithm, data.Name, task),
                 Samples = parse.GetValue(s_samples),
                 Seed = parse.GetValue(s_seed),
@@ -108,7 +108,7 @@ public sealed class ReplayRunner(TextWriter output, TextWriter error)
     public int Run(TrainTestData data, RunOptions options, string outFolder, bool liveProgress = true)
     {
         string name = options.Algorithm.Name();
-        output.WriteLine($"Replaying {data.Name} ({data.Train.Count} training, {data.Test.Count} test samples) into {name}, layers {string.Join('-', options.Layers)}, batch {options.BatchSize}, seed {options.Seed}.");
+        output.WriteLine($"Replaying {data.Name} ({data.Train.Count} training, {data.Test.Count} test samples) into {name} ({options.Task.ToString().ToLowerInvariant()}), layers {string.Join('-', options.Layers)}, batch {options.BatchSize}, seed {options.Seed}.");
         var board = new ProgressBoard(error, liveProgress && ProgressBoard.ConsoleIsLive, name);
         using var cancellation = new ConsoleCancellation();
         RunResult result = OnlineRun.Execute(data, options, board.Observer(0), cancellation.Token);
@@ -118,6 +118,7 @@ public sealed class ReplayRunner(TextWriter output, TextWriter error)
         CheckpointFile.Save(result.Learner, Path.Combine(outFolder, "model.edgeil"));
         RunReport.Write(result, Path.Combine(outFolder, "report.json"));
         Comparison.Chart([result], Path.Combine(outFolder, "curve.png"), $"{data.Name}: {name}, batch {options.BatchSize}, seed {options.Seed}");
+        output.WriteLine($"{Comparison.HeadlineName(options.Task)} after each number of samples:");
         output.WriteLine(Comparison.Table([result]));
         if (result.RejectedSteps > 0)
         {

@@ -6,7 +6,8 @@ namespace EdgeIL.Host.Data;
 /// <param name="LabelColumn">The column of integer class ids; null when the log has none.</param>
 /// <param name="TestFile">A separate CSV file with the same columns for the held-out set; null to split off the end of the log.</param>
 /// <param name="TestFraction">When there is no test file: the share of rows at the end of the log held out, range 0 &lt; f &lt; 1.</param>
-public sealed record CsvOptions(string? LabelColumn = "label", string? TestFile = null, double TestFraction = 0.2);
+/// <param name="Regression">When true, <paramref name="LabelColumn"/> names one or more comma-separated real-valued target columns instead of a class column.</param>
+public sealed record CsvOptions(string? LabelColumn = "label", string? TestFile = null, double TestFraction = 0.2, bool Regression = false);
 
 /// <summary>
 /// Reads a CSV sensor log into train and test sets. Without a test file the last rows are held
@@ -19,19 +20,21 @@ public static class CsvSplit
     public static TrainTestData Load(string path, CsvOptions options)
     {
         string name = Path.GetFileNameWithoutExtension(path);
-        CsvTable table = CsvDataset.Read(path, options.LabelColumn, name);
+        string? classColumn = options.Regression ? null : options.LabelColumn;
+        string[] targets = options.Regression ? TargetColumns(path, options.LabelColumn) : [];
+        (LabeledDataset all, IReadOnlyList<string> columns) = MoveTargetsLast(CsvDataset.Read(path, classColumn, name), targets, path);
         LabeledDataset train, test;
         if (options.TestFile is { } testPath)
         {
-            CsvTable testTable = CsvDataset.Read(testPath, options.LabelColumn, name + "/test");
-            if (!testTable.FeatureNames.SequenceEqual(table.FeatureNames))
+            (LabeledDataset testData, IReadOnlyList<string> testColumns) = MoveTargetsLast(CsvDataset.Read(testPath, classColumn, name + "/test"), targets, testPath);
+            if (!testColumns.SequenceEqual(columns))
             {
                 throw new DataFormatException(
-                    $"{testPath}: its columns ({string.Join(", ", testTable.FeatureNames)}) differ from those of {path} ({string.Join(", ", table.FeatureNames)}).");
+                    $"{testPath}: its columns ({string.Join(", ", testColumns)}) differ from those of {path} ({string.Join(", ", columns)}).");
             }
 
-            train = table.Dataset;
-            test = testTable.Dataset;
+            train = all;
+            test = testData;
         }
         else
         {
@@ -40,7 +43,6 @@ public static class CsvSplit
                 throw new ArgumentException($"--test-fraction {options.TestFraction}: must be between 0 and 1 (exclusive).");
             }
 
-            LabeledDataset all = table.Dataset;
             int testCount = (int)Math.Round(all.Count * options.TestFraction);
             if (testCount < 1 || testCount >= all.Count)
             {
@@ -51,7 +53,48 @@ public static class CsvSplit
             test = Slice(all, all.Count - testCount, testCount, name + "/test");
         }
 
-        return new TrainTestData(name, train, test, DataKind.Sensor);
+        return new TrainTestData(name, train, test, DataKind.Sensor) { TargetNames = targets };
+    }
+
+    private static string[] TargetColumns(string path, string? spec)
+    {
+        string[] names = (spec ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        return names.Length > 0
+            ? names
+            : throw new ArgumentException($"{path}: --task regress needs --label-column naming the target column(s), comma-separated.");
+    }
+
+    /// <summary>Reorders the columns so the regression targets come last, in the order named.</summary>
+    private static (LabeledDataset Data, IReadOnlyList<string> Columns) MoveTargetsLast(CsvTable table, string[] targets, string path)
+    {
+        if (targets.Length == 0)
+        {
+            return (table.Dataset, table.FeatureNames);
+        }
+
+        List<string> names = [.. table.FeatureNames];
+        int[] targetIndex = targets
+            .Select(t => names.IndexOf(t) is >= 0 and var i ? i : throw new DataFormatException($"{path}: there is no column \"{t}\" (columns: {string.Join(", ", names)})."))
+            .ToArray();
+        if (targetIndex.Length == names.Count)
+        {
+            throw new DataFormatException($"{path}: every column is a target; a model needs at least one input column.");
+        }
+
+        int[] order = [.. Enumerable.Range(0, names.Count).Except(targetIndex), .. targetIndex];
+        LabeledDataset data = table.Dataset;
+        int width = data.FeatureCount;
+        float[] features = new float[data.Count * width];
+        for (int row = 0; row < data.Count; row++)
+        {
+            ReadOnlySpan<float> source = data.GetFeatures(row);
+            for (int column = 0; column < width; column++)
+            {
+                features[row * width + column] = source[order[column]];
+            }
+        }
+
+        return (new LabeledDataset(data.Name, width, features, null, 0), order.Select(i => names[i]).ToArray());
     }
 
     private static LabeledDataset Slice(LabeledDataset all, int start, int count, string name)

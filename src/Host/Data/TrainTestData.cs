@@ -19,6 +19,18 @@ public enum DataKind
 /// <param name="Kind">What the values are.</param>
 public sealed record TrainTestData(string Name, LabeledDataset Train, LabeledDataset Test, DataKind Kind)
 {
+    /// <summary>
+    /// For regression: the names of the real-valued targets, stored as the last values of every
+    /// row so that they travel through the same streams as the inputs. Empty otherwise.
+    /// </summary>
+    public IReadOnlyList<string> TargetNames { get; init; } = [];
+
+    /// <summary>The number of regression targets at the end of each row.</summary>
+    public int TargetCount => TargetNames.Count;
+
+    /// <summary>The number of model inputs per row (the row without its regression targets).</summary>
+    public int InputCount => Train.FeatureCount - TargetCount;
+
     /// <summary>The number of classes, from both sets.</summary>
     public int ClassCount => Math.Max(Train.ClassCount, Test.ClassCount);
 }

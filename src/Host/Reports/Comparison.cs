@@ -13,7 +13,8 @@ public static class Comparison
     {
         var text = new StringBuilder();
         long[] samples = results[0].Checkpoints.Select(c => c.Samples).ToArray();
-        bool classify = results[0].Options.Task == LearningTask.Classify;
+        LearningTask task = results[0].Options.Task;
+        bool classify = task == LearningTask.Classify;
         text.Append("| algorithm |");
         foreach (long s in samples)
         {
@@ -30,7 +31,7 @@ public static class Comparison
             foreach (long s in samples)
             {
                 Evaluation? at = result.Checkpoints.Cast<Evaluation?>().FirstOrDefault(c => c!.Value.Samples == s);
-                text.Append(at is { } e ? Cell(classify ? e.TestAccuracy * 100 : e.TestBcePerPixel, classify ? "F2" : "F4") : " – |");
+                text.Append(at is { } e ? Cell(Headline(task, e), classify ? "F2" : "F4") : " – |");
             }
 
             if (classify)
@@ -52,13 +53,29 @@ public static class Comparison
     /// <summary>Every run's held-out curve on one chart.</summary>
     public static void Chart(IReadOnlyList<RunResult> results, string path, string title)
     {
-        bool classify = results[0].Options.Task == LearningTask.Classify;
+        LearningTask task = results[0].Options.Task;
         Series[] series = results
             .Select(r => new Series(
                 r.Options.Algorithm.Name(),
                 r.Checkpoints.Select(c => (double)c.Samples).ToArray(),
-                r.Checkpoints.Select(c => classify ? c.TestAccuracy * 100 : c.TestBcePerPixel).ToArray()))
+                r.Checkpoints.Select(c => Headline(task, c)).ToArray()))
             .ToArray();
-        Charts.LearningCurves(path, title, classify ? "test accuracy (%)" : "test BCE per pixel", series);
+        Charts.LearningCurves(path, title, HeadlineName(task), series);
     }
+
+    /// <summary>The one number that says how a model of this task is doing: accuracy (%), BCE per pixel, or RMSE.</summary>
+    public static double Headline(LearningTask task, Evaluation evaluation) => task switch
+    {
+        LearningTask.Classify => evaluation.TestAccuracy * 100,
+        LearningTask.Autoencode => evaluation.TestBcePerPixel,
+        _ => evaluation.TestRmse,
+    };
+
+    /// <summary>What <see cref="Headline"/> measures, for axis labels and captions.</summary>
+    public static string HeadlineName(LearningTask task) => task switch
+    {
+        LearningTask.Classify => "test accuracy (%)",
+        LearningTask.Autoencode => "test BCE per pixel",
+        _ => "test RMSE",
+    };
 }

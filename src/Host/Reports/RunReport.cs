@@ -113,17 +113,24 @@ public static class RunReport
     {
         json.WriteStartObject();
         json.WriteNumber("samples", evaluation.Samples);
-        if (task == LearningTask.Classify)
+        switch (task)
         {
-            WriteNumber(json, "test_accuracy", evaluation.TestAccuracy);
-            WriteNumber(json, "test_loss", evaluation.TestLoss);
-            WriteNumber(json, "prequential_accuracy", evaluation.PrequentialAccuracy);
+            case LearningTask.Classify:
+                WriteNumber(json, "test_accuracy", evaluation.TestAccuracy);
+                WriteNumber(json, "test_loss", evaluation.TestLoss);
+                WriteNumber(json, "prequential_accuracy", evaluation.PrequentialAccuracy);
+                break;
+            case LearningTask.Autoencode:
+                WriteNumber(json, "test_loss", evaluation.TestLoss);
+                WriteNumber(json, "test_bce_per_pixel", evaluation.TestBcePerPixel);
+                break;
+            default:
+                WriteNumber(json, "test_loss", evaluation.TestLoss);
+                WriteNumber(json, "test_rmse", evaluation.TestRmse);
+                break;
         }
-        else
-        {
-            WriteNumber(json, "test_loss", evaluation.TestLoss);
-            WriteNumber(json, "test_bce_per_pixel", evaluation.TestBcePerPixel);
-        }
+
+        WriteNumber(json, "prequential_loss", evaluation.PrequentialLoss);
 
         json.WriteEndObject();
     }

@@ -3,35 +3,48 @@ using EdgeIL.Learner;
 
 namespace EdgeIL.Host.Runs;
 
-/// <summary>A model's score on held-out data, or on the stream so far.</summary>
+/// <summary>A model's score on held-out data and on the stream so far; NaN where a measure does not apply to the task.</summary>
 /// <param name="Samples">Samples learned from when measured.</param>
-/// <param name="TestAccuracy">Share of held-out samples classified correctly (NaN for autoencoders).</param>
+/// <param name="TestAccuracy">Share of held-out samples classified correctly (classifiers).</param>
 /// <param name="TestLoss">Mean loss per held-out sample.</param>
-/// <param name="PrequentialAccuracy">Prequential accuracy over the sliding window (NaN for autoencoders).</param>
-/// <param name="TestBcePerPixel">Binary cross-entropy per output of an autoencoder (NaN for classifiers).</param>
-public readonly record struct Evaluation(long Samples, double TestAccuracy, double TestLoss, double PrequentialAccuracy, double TestBcePerPixel);
+/// <param name="PrequentialAccuracy">Prequential accuracy over the sliding window (classifiers).</param>
+/// <param name="TestBcePerPixel">Binary cross-entropy per output (autoencoders).</param>
+/// <param name="TestRmse">Root mean squared error per target (regression).</param>
+/// <param name="PrequentialLoss">Mean loss over the prequential sliding window.</param>
+public readonly record struct Evaluation(
+    long Samples,
+    double TestAccuracy = double.NaN,
+    double TestLoss = double.NaN,
+    double PrequentialAccuracy = double.NaN,
+    double TestBcePerPixel = double.NaN,
+    double TestRmse = double.NaN,
+    double PrequentialLoss = double.NaN);
 
 /// <summary>Feed-forward evaluation on a held-out set.</summary>
 public sealed class TestEvaluator
 {
     private readonly LabeledDataset _test;
+    private readonly int _inputs;
     private readonly int _count;
     private readonly float[] _logits;
     private readonly float[] _target;
-    private readonly float[] _scaled;
 
     /// <summary>Evaluates on the first <paramref name="count"/> samples of <paramref name="test"/> (all when null).</summary>
-    public TestEvaluator(LabeledDataset test, int outputs, int? count = null)
+    /// <param name="test">The held-out rows: <paramref name="inputs"/> model inputs, then any regression targets.</param>
+    /// <param name="inputs">Model inputs per row.</param>
+    /// <param name="outputs">Model outputs.</param>
+    /// <param name="count">Rows to evaluate; null for all.</param>
+    public TestEvaluator(LabeledDataset test, int inputs, int outputs, int? count = null)
     {
         _test = test;
+        _inputs = inputs;
         _count = Math.Min(count ?? test.Count, test.Count);
         _logits = new float[outputs];
         _target = new float[outputs];
-        _scaled = new float[test.FeatureCount];
     }
 
-    /// <summary>Held-out accuracy and mean loss of a classifier.</summary>
-    public (double Accuracy, double Loss) EvaluateClassifier(Mlp model)
+    /// <summary>Held-out accuracy and mean cross-entropy of a classifier.</summary>
+    public Evaluation EvaluateClassifier(Mlp model, long samples)
     {
         int correct = 0;
         double loss = 0;
@@ -39,30 +52,45 @@ public sealed class TestEvaluator
         {
             model.ComputeLogits(_test.GetFeatures(i), _logits);
             int label = _test.GetLabel(i);
-            correct += IndexOfMax(_logits) == label ? 1 : 0;
+            correct += System.Numerics.Tensors.TensorPrimitives.IndexOfMax(_logits) == label ? 1 : 0;
             Array.Clear(_target);
             _target[label] = 1f;
             loss += OutputFunctions.Loss(model.Head, _logits, _target);
         }
 
-        return ((double)correct / _count, loss / _count);
+        return new Evaluation(samples, TestAccuracy: (double)correct / _count, TestLoss: loss / _count);
     }
 
     /// <summary>Held-out reconstruction loss of an autoencoder: per sample, and per output (pixel).</summary>
-    public (double Loss, double PerPixel) EvaluateAutoencoder(Mlp model)
+    public Evaluation EvaluateAutoencoder(Mlp model, long samples)
     {
         double loss = 0;
         for (int i = 0; i < _count; i++)
         {
             ReadOnlySpan<float> raw = _test.GetFeatures(i);
-            model.Input.Apply(raw, _scaled);
+            model.Input.Apply(raw, _target);
             model.ComputeLogits(raw, _logits);
-            loss += OutputFunctions.Loss(model.Head, _logits, _scaled);
+            loss += OutputFunctions.Loss(model.Head, _logits, _target);
         }
 
         loss /= _count;
-        return (loss, loss / _logits.Length);
+        return new Evaluation(samples, TestLoss: loss, TestBcePerPixel: loss / _logits.Length);
     }
 
-    private static int IndexOfMax(ReadOnlySpan<float> values) => System.Numerics.Tensors.TensorPrimitives.IndexOfMax(values);
+    /// <summary>Held-out squared-error loss and root mean squared error of a regression model, in the targets' units.</summary>
+    public Evaluation EvaluateRegression(Mlp model, long samples)
+    {
+        double loss = 0;
+        for (int i = 0; i < _count; i++)
+        {
+            ReadOnlySpan<float> row = _test.GetFeatures(i);
+            model.ComputeLogits(row[.._inputs], _logits);
+            loss += OutputFunctions.Loss(model.Head, _logits, row[_inputs..]);
+        }
+
+        loss /= _count;
+
+        // The loss is 0.5 ||z - t||^2 per sample, so the mean squared error per target is 2 loss / targets.
+        return new Evaluation(samples, TestLoss: loss, TestRmse: Math.Sqrt(2 * loss / _logits.Length));
+    }
 }

@@ -8,4 +8,7 @@ public enum LearningTask
 
     /// <summary>Reconstruct the (scaled) input: sigmoid and binary cross-entropy.</summary>
     Autoencode,
+
+    /// <summary>Predict real-valued targets (CSV columns named by --label-column): identity output and squared error.</summary>
+    Regress,
 }

@@ -40,10 +40,22 @@ public static class OnlineRun
     public static OnlineLearner CreateLearner(TrainTestData data, RunOptions options)
     {
         options.Validate();
-        int features = data.Train.FeatureCount;
+        int features = data.InputCount;
         if (options.Layers[0] != features)
         {
-            throw new ArgumentException($"--layers starts with {options.Layers[0]} but {data.Name} has {features} features per sample.");
+            throw new ArgumentException($"--layers starts with {options.Layers[0]} but {data.Name} has {features} input features per sample.");
+        }
+
+        if (options.Task == LearningTask.Regress && (data.TargetCount == 0 || options.Layers[^1] != data.TargetCount))
+        {
+            throw new ArgumentException(data.TargetCount == 0
+                ? $"--task regress needs real-valued targets; {data.Name} has none."
+                : $"--layers ends with {options.Layers[^1]} but {data.Name} has {data.TargetCount} regression targets ({string.Join(", ", data.TargetNames)}).");
+        }
+
+        if (options.Task != LearningTask.Regress && data.TargetCount > 0)
+        {
+            throw new ArgumentException($"{data.Name} was read with regression targets; use --task regress.");
         }
 
         if (options.Task == LearningTask.Classify && options.Layers[^1] != data.ClassCount)
@@ -61,7 +73,12 @@ public static class OnlineRun
             throw new ArgumentException("--standardize does not suit --task autoencode: the sigmoid output reconstructs inputs scaled to [0, 1].");
         }
 
-        OutputHead head = options.Task == LearningTask.Classify ? OutputHead.Softmax : OutputHead.Sigmoid;
+        OutputHead head = options.Task switch
+        {
+            LearningTask.Classify => OutputHead.Softmax,
+            LearningTask.Autoencode => OutputHead.Sigmoid,
+            _ => OutputHead.Identity,
+        };
         Mlp model = Mlp.CreateRandom(options.Layers, head, options.Seed);
         InputScalingOptions scaling = options.InputScaling;
         if (scaling.Standardize)
@@ -87,7 +104,7 @@ public static class OnlineRun
         int features = model.InputSize;
         int outputs = model.OutputSize;
         bool classify = options.Task == LearningTask.Classify;
-        var evaluator = new TestEvaluator(data.Test, outputs, options.TestSamples);
+        var evaluator = new TestEvaluator(data.Test, features, outputs, options.TestSamples);
         var window = new PrequentialWindow(options.PrequentialWindow);
         var checkpoints = new List<Evaluation>();
         var learnTimes = new TimingSample();
@@ -95,6 +112,7 @@ public static class OnlineRun
         float[] inputs = new float[batch * features];
         float[] targets = new float[batch * outputs];
         float[] logits = new float[outputs];
+        float[] row = new float[data.Train.FeatureCount];
         long seen = 0, rejected = 0, nextEvaluation = options.NextEvaluationAfter(0);
         bool partial = false;
 
@@ -102,7 +120,7 @@ public static class OnlineRun
         Record(0);
         using var stream = new DatasetStream(data.Train, (ulong)options.Seed, total, cycle: true);
         int inBatch = 0;
-        while (stream.TryRead(inputs.AsSpan(inBatch * features, features), out int label))
+        while (stream.TryRead(row, out int label))
         {
             if (cancellation.IsCancellationRequested)
             {
@@ -112,14 +130,19 @@ public static class OnlineRun
 
             Span<float> input = inputs.AsSpan(inBatch * features, features);
             Span<float> target = targets.AsSpan(inBatch * outputs, outputs);
-            if (classify)
+            row.AsSpan(0, features).CopyTo(input);
+            switch (options.Task)
             {
-                target.Clear();
-                target[label] = 1f;
-            }
-            else
-            {
-                model.Input.Apply(input, target);
+                case LearningTask.Classify:
+                    target.Clear();
+                    target[label] = 1f;
+                    break;
+                case LearningTask.Autoencode:
+                    model.Input.Apply(input, target);
+                    break;
+                default:
+                    row.AsSpan(features).CopyTo(target);
+                    break;
             }
 
             long start = Stopwatch.GetTimestamp();
@@ -163,18 +186,13 @@ public static class OnlineRun
 
         void Record(long samples)
         {
-            Evaluation evaluation;
-            if (classify)
+            Evaluation evaluation = options.Task switch
             {
-                (double accuracy, double loss) = evaluator.EvaluateClassifier(model);
-                evaluation = new Evaluation(samples, accuracy, loss, window.Accuracy, double.NaN);
-            }
-            else
-            {
-                (double loss, double perPixel) = evaluator.EvaluateAutoencoder(model);
-                evaluation = new Evaluation(samples, double.NaN, loss, double.NaN, perPixel);
-            }
-
+                LearningTask.Classify => evaluator.EvaluateClassifier(model, samples) with { PrequentialAccuracy = window.Accuracy },
+                LearningTask.Autoencode => evaluator.EvaluateAutoencoder(model, samples),
+                _ => evaluator.EvaluateRegression(model, samples),
+            };
+            evaluation = evaluation with { PrequentialLoss = window.Loss };
             checkpoints.Add(evaluation);
             observer?.Evaluated(evaluation);
         }
