@@ -74,6 +74,22 @@ public class CsvReplayTests
     }
 
     [Fact]
+    public void Execute_FreezeInputAfter_StopsTheStatisticsThere()
+    {
+        using var folder = new TemporaryFolder();
+        TrainTestData data = DatasetCatalog.Load(WriteLog(folder.File("log.csv"), 500, seed: 2), new CsvOptions());
+        RunResult result = OnlineRun.Execute(data, new RunOptions
+        {
+            Layers = [4, 8, 3],
+            Hyperparameters = Hyperparameters.For(LearningAlgorithm.ILProx),
+            InputScaling = new InputScalingOptions(Standardize: true, FreezeAfter: 100),
+        });
+        Assert.Equal(400, result.Learner.SamplesSeen);
+        Assert.Equal(100, result.Learner.Model.Input.Count);
+        Assert.True(result.Learner.Model.Input.Frozen);
+    }
+
+    [Fact]
     public void Load_TestFile_WithOtherColumns_IsRefused()
     {
         using var folder = new TemporaryFolder();

@@ -10,7 +10,7 @@ public static class DataOptions
     /// <summary><c>--data</c>.</summary>
     public static readonly Option<string> Data = new("--data")
     {
-        Description = "The data: 'sample' (bundled MNIST sample), 'mnist' or 'fashion-mnist' (after tools/fetch-datasets), a folder of MNIST-format IDX files, or a .csv file. Default: sample",
+        Description = "The data: 'sample' (bundled MNIST sample), 'mnist' or 'fashion-mnist' (after tools/fetch-datasets), a folder of MNIST-format IDX files, a .csv file, or a device recording (.eilrec). Default: sample",
         DefaultValueFactory = _ => DatasetCatalog.SampleName,
     };
 
@@ -30,7 +30,7 @@ public static class DataOptions
     /// <summary><c>--test-fraction</c>.</summary>
     public static readonly Option<double> TestFraction = new("--test-fraction")
     {
-        Description = "CSV only, without --test: the share of rows at the end of the log held out for testing. Default: 0.2",
+        Description = "CSV and recordings, without --test: the share of rows at the end held out for testing. Default: 0.2",
         DefaultValueFactory = _ => 0.2,
     };
 

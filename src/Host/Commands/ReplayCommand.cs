@@ -62,6 +62,11 @@ public static class ReplayCommand
         Description = "Standardise each input feature by its running (Welford) mean and deviation instead of a fixed scale. Default: off",
     };
 
+    private static readonly Option<long?> s_freezeAfter = new("--freeze-input-after")
+    {
+        Description = "With --standardize: freeze the running mean and deviation after this many samples, so later data is scaled as the early data was. Default: never",
+    };
+
     /// <summary>Creates the command.</summary>
     public static Command Create(TextWriter output, TextWriter error)
     {
@@ -76,6 +81,7 @@ public static class ReplayCommand
         command.Add(s_inputScale);
         command.Add(s_inputOffset);
         command.Add(s_standardize);
+        command.Add(s_freezeAfter);
         command.Add(s_out);
         command.SetAction(parse => CommandErrors.Guard(error, () =>
         {
@@ -93,7 +99,7 @@ public static class ReplayCommand
                 BatchSize = parse.GetValue(s_batch),
                 EvaluateEvery = parse.GetValue(s_evalEvery),
                 PrequentialWindow = parse.GetValue(s_window),
-                InputScaling = new InputScalingOptions(parse.GetValue(s_standardize), parse.GetValue(s_inputScale), parse.GetValue(s_inputOffset)),
+                InputScaling = new InputScalingOptions(parse.GetValue(s_standardize), parse.GetValue(s_inputScale), parse.GetValue(s_inputOffset), parse.GetValue(s_freezeAfter)),
             };
             return new ReplayRunner(output, error).Run(data, options, parse.GetValue(s_out)!);
         }));

@@ -5,7 +5,7 @@ namespace EdgeIL.Host.Data;
 /// <summary>
 /// Finds data by name: <c>sample</c> (the MNIST sample shipped with EdgeIL), <c>mnist</c> and
 /// <c>fashion-mnist</c> (fetched by <c>tools/fetch-datasets</c> into <c>data/</c>), a folder of
-/// MNIST-format IDX files, or a CSV file of sensor readings.
+/// MNIST-format IDX files, a CSV file of sensor readings, or a device recording (<c>.eilrec</c>).
 /// </summary>
 public static class DatasetCatalog
 {
@@ -46,13 +46,23 @@ public static class DatasetCatalog
             return CsvSplit.Load(spec, csv ?? new CsvOptions());
         }
 
+        if (spec.EndsWith(RecordingSplit.Extension, StringComparison.OrdinalIgnoreCase))
+        {
+            if (!File.Exists(spec))
+            {
+                throw new DataNotFoundException($"Recording '{spec}' does not exist.");
+            }
+
+            return RecordingSplit.Load(spec, (csv ?? new CsvOptions()).TestFraction);
+        }
+
         if (Directory.Exists(spec))
         {
             return LoadIdxFolder(spec, Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(spec))));
         }
 
         throw new DataNotFoundException(
-            $"Unknown data '{spec}': use '{SampleName}', 'mnist', 'fashion-mnist', a folder of MNIST-format IDX files, or a .csv file.");
+            $"Unknown data '{spec}': use '{SampleName}', 'mnist', 'fashion-mnist', a folder of MNIST-format IDX files, a .csv file or a device recording (.eilrec).");
     }
 
     private static TrainTestData LoadIdxFolder(string folder, string name) => new(

@@ -161,6 +161,11 @@ public static class OnlineRun
             rejected += result.Applied ? 0 : 1;
             seen += inBatch;
             inBatch = 0;
+            if (seen >= options.InputScaling.FreezeAfter)
+            {
+                model.Input.Freeze();
+            }
+
             if (seen >= nextEvaluation)
             {
                 Record(seen);

@@ -6,7 +6,8 @@ namespace EdgeIL.Host.Runs;
 /// <param name="Standardize">Running standardisation instead of a fixed scale and offset.</param>
 /// <param name="Scale">Fixed scale; null for the data's default (1/255 for pixels, 1 for sensors).</param>
 /// <param name="Offset">Fixed offset subtracted before scaling.</param>
-public sealed record InputScalingOptions(bool Standardize = false, float? Scale = null, float Offset = 0f);
+/// <param name="FreezeAfter">With <paramref name="Standardize"/>: stop updating the statistics after this many samples (null: never).</param>
+public sealed record InputScalingOptions(bool Standardize = false, float? Scale = null, float Offset = 0f, long? FreezeAfter = null);
 
 /// <summary>One online run: a learner, a stream, and how it is measured.</summary>
 public sealed record RunOptions
