@@ -23,7 +23,7 @@ public class CommandLineTests
     {
         (int exit, string output, _) = Invoke(command, "--help");
         Assert.Equal(0, exit);
-        Assert.Contains("Default", output);
+        Assert.Contains("default", output, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]

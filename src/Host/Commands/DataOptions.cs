@@ -10,14 +10,14 @@ public static class DataOptions
     /// <summary><c>--data</c>.</summary>
     public static readonly Option<string> Data = new("--data")
     {
-        Description = "The data: 'sample' (bundled MNIST sample), 'mnist' or 'fashion-mnist' (after tools/fetch-datasets), a folder of MNIST-format IDX files, a .csv file, or a device recording (.eilrec). Default: sample",
+        Description = "The data: 'sample' (bundled MNIST sample), 'mnist' or 'fashion-mnist' (after tools/fetch-datasets), a folder of MNIST-format IDX files, a .csv file, or a device recording (.eilrec).",
         DefaultValueFactory = _ => DatasetCatalog.SampleName,
     };
 
     /// <summary><c>--label-column</c>.</summary>
     public static readonly Option<string> LabelColumn = new("--label-column")
     {
-        Description = "CSV only: the column of integer class ids ('none' for unlabelled logs); with --task regress, the real-valued target column(s), comma-separated. Default: label",
+        Description = "CSV only: the column of integer class ids ('none' for unlabelled logs); with --task regress, the real-valued target column(s), comma-separated.",
         DefaultValueFactory = _ => "label",
     };
 
@@ -30,7 +30,7 @@ public static class DataOptions
     /// <summary><c>--test-fraction</c>.</summary>
     public static readonly Option<double> TestFraction = new("--test-fraction")
     {
-        Description = "CSV and recordings, without --test: the share of rows at the end held out for testing. Default: 0.2",
+        Description = "CSV and recordings, without --test: the share of rows at the end held out for testing.",
         DefaultValueFactory = _ => 0.2,
     };
 

@@ -14,7 +14,7 @@ public static class DemoCommand
 {
     private static readonly Option<string> s_out = new("--out")
     {
-        Description = "Folder for the chart, the report and each run's report.json. Default: ./out",
+        Description = "Folder for the chart, the report and each run's report.json.",
         DefaultValueFactory = _ => "out",
     };
 
@@ -25,7 +25,7 @@ public static class DemoCommand
 
     private static readonly Option<int> s_seed = new("--seed")
     {
-        Description = "Seed of the initial weights and the stream order. Default: 1",
+        Description = "Seed of the initial weights and the stream order.",
         DefaultValueFactory = _ => 1,
     };
 

@@ -32,7 +32,7 @@ public static class ExperimentCommand
 
     private static readonly Option<int> s_seeds = new("--seeds")
     {
-        Description = "Seeds per configuration. Default: 3",
+        Description = "Seeds per configuration.",
         DefaultValueFactory = _ => 3,
     };
 

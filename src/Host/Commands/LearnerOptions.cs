@@ -11,7 +11,7 @@ public static class LearnerOptions
     /// <summary><c>--algorithm</c>.</summary>
     public static readonly Option<string> Algorithm = new("--algorithm")
     {
-        Description = $"The learning rule: {string.Join(", ", LearningAlgorithms.Names)}. Default: il-prox",
+        Description = $"The learning rule: {string.Join(", ", LearningAlgorithms.Names)}.",
         DefaultValueFactory = _ => "il-prox",
     };
 
@@ -24,7 +24,7 @@ public static class LearnerOptions
     /// <summary><c>--task</c>.</summary>
     public static readonly Option<LearningTask> Task = new("--task")
     {
-        Description = "classify (softmax + cross-entropy), autoencode (sigmoid + binary cross-entropy on the scaled input) or regress (identity + squared error on the CSV columns --label-column names). Default: classify",
+        Description = "classify (softmax + cross-entropy), autoencode (sigmoid + binary cross-entropy on the scaled input) or regress (identity + squared error on the CSV columns --label-column names).",
         DefaultValueFactory = _ => LearningTask.Classify,
     };
 

@@ -21,7 +21,7 @@ public static class PredictCommand
 
     private static readonly Option<string> s_out = new("--out")
     {
-        Description = "The CSV file to write. Default: predictions.csv",
+        Description = "The CSV file to write.",
         DefaultValueFactory = _ => "predictions.csv",
     };
 

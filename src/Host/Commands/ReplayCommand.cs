@@ -24,25 +24,25 @@ public static class ReplayCommand
 
     private static readonly Option<int> s_seed = new("--seed")
     {
-        Description = "Seed of the initial weights and the stream order. Default: 1",
+        Description = "Seed of the initial weights and the stream order.",
         DefaultValueFactory = _ => 1,
     };
 
     private static readonly Option<int> s_batch = new("--batch")
     {
-        Description = "Samples per learn step. Default: 1 (online)",
+        Description = "Samples per learn step.",
         DefaultValueFactory = _ => 1,
     };
 
     private static readonly Option<int> s_evalEvery = new("--eval-every")
     {
-        Description = "Samples between held-out evaluations (and at the end). Default: 1000",
+        Description = "Samples between held-out evaluations (and at the end).",
         DefaultValueFactory = _ => 1000,
     };
 
     private static readonly Option<int> s_window = new("--window")
     {
-        Description = "Samples in the prequential (predict, then learn) sliding window. Default: 1000",
+        Description = "Samples in the prequential (predict, then learn) sliding window.",
         DefaultValueFactory = _ => 1000,
     };
 
@@ -53,7 +53,7 @@ public static class ReplayCommand
 
     private static readonly Option<float> s_inputOffset = new("--input-offset")
     {
-        Description = "Fixed input offset, subtracted before scaling. Default: 0",
+        Description = "Fixed input offset, subtracted before scaling.",
         DefaultValueFactory = _ => 0f,
     };
 

@@ -31,7 +31,7 @@ public static class VerifyOnnxCommand
 
     private static readonly Option<double> s_tolerance = new("--tolerance")
     {
-        Description = "Largest absolute difference allowed on probabilities (relative, on outputs of at least 1, for a regression head). Default: 1e-5",
+        Description = "Largest absolute difference allowed on probabilities (relative, on outputs of at least 1, for a regression head).",
         DefaultValueFactory = _ => DefaultTolerance,
     };
 
