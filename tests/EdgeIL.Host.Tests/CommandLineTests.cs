@@ -1,18 +1,8 @@
-using System.CommandLine;
-
 namespace EdgeIL.Host.Tests;
 
 /// <summary>The command line as a user meets it: parse errors, help, and bad input, each with a clear message and exit code.</summary>
 public class CommandLineTests
 {
-    private static (int Exit, string Output, string Error) Invoke(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        RootCommand root = HostCommands.CreateRoot(output, error);
-        int exit = root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
-        return (exit, output.ToString(), error.ToString());
-    }
 
     [Theory]
     [InlineData("demo")]
@@ -21,7 +11,7 @@ public class CommandLineTests
     [InlineData("predict")]
     public void Help_EveryCommand_StatesDefaults(string command)
     {
-        (int exit, string output, _) = Invoke(command, "--help");
+        (int exit, string output, _) = HostCli.Invoke(command, "--help");
         Assert.Equal(0, exit);
         Assert.Contains("default", output, StringComparison.OrdinalIgnoreCase);
     }
@@ -30,7 +20,7 @@ public class CommandLineTests
     public void Replay_UnknownAlgorithm_ListsTheKnownOnes()
     {
         using var folder = new TemporaryFolder();
-        (int exit, _, string error) = Invoke("replay", "--algorithm", "il-magic", "--out", folder.Path);
+        (int exit, _, string error) = HostCli.Invoke("replay", "--algorithm", "il-magic", "--out", folder.Path);
         Assert.Equal(2, exit);
         Assert.Contains("il-prox-fast", error);
     }
@@ -40,7 +30,7 @@ public class CommandLineTests
     {
         using var folder = new TemporaryFolder();
         string previous = Directory.GetCurrentDirectory();
-        (int exit, _, string error) = Invoke("replay", "--data", "/nonexistent/folder", "--out", folder.Path);
+        (int exit, _, string error) = HostCli.Invoke("replay", "--data", "/nonexistent/folder", "--out", folder.Path);
         Assert.Equal(2, exit);
         Assert.Contains("/nonexistent/folder", error);
         Assert.Equal(previous, Directory.GetCurrentDirectory());
@@ -52,7 +42,7 @@ public class CommandLineTests
         using var folder = new TemporaryFolder();
         string csv = folder.File("log.csv");
         File.WriteAllText(csv, "accel_x,accel_y,label\n0.1,0.2,0\n0.3,abc,1\n");
-        (int exit, _, string error) = Invoke("replay", "--data", csv, "--out", folder.File("run"));
+        (int exit, _, string error) = HostCli.Invoke("replay", "--data", csv, "--out", folder.File("run"));
         Assert.Equal(2, exit);
         Assert.Contains("log.csv", error);
         Assert.Contains("line 3", error);
@@ -63,7 +53,7 @@ public class CommandLineTests
     [Fact]
     public void Experiment_UnknownName_IsAParseError()
     {
-        (int exit, _, _) = Invoke("experiment", "everything", "--out", "x");
+        (int exit, _, _) = HostCli.Invoke("experiment", "everything", "--out", "x");
         Assert.NotEqual(0, exit);
     }
 }

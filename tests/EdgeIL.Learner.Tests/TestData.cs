@@ -40,6 +40,34 @@ internal static class TestData
         return [.. values];
     }
 
+    /// <summary>A label of the kind <paramref name="head"/> learns: one-hot, probabilities in [0, 1], or values in [-2, 2].</summary>
+    public static float[] RandomTarget(OutputHead head, int length, Random random)
+    {
+        float[] target = new float[length];
+        switch (head)
+        {
+            case OutputHead.Softmax:
+                target[random.Next(length)] = 1f;
+                break;
+            case OutputHead.Sigmoid:
+                for (int i = 0; i < length; i++)
+                {
+                    target[i] = (float)random.NextDouble();
+                }
+
+                break;
+            default:
+                for (int i = 0; i < length; i++)
+                {
+                    target[i] = (float)(4 * random.NextDouble() - 2);
+                }
+
+                break;
+        }
+
+        return target;
+    }
+
     /// <summary>A one-hot label.</summary>
     public static float[] OneHot(int label, int classes)
     {

@@ -159,27 +159,7 @@ internal static class CheckpointTestData
             input[i] = (float)(2 * random.NextDouble() - 1);
         }
 
-        float[] target = new float[model.OutputSize];
-        switch (model.Head)
-        {
-            case OutputHead.Softmax:
-                target[random.Next(target.Length)] = 1f;
-                break;
-            case OutputHead.Sigmoid:
-                for (int i = 0; i < target.Length; i++)
-                {
-                    target[i] = (float)random.NextDouble();
-                }
-
-                break;
-            default:
-                for (int i = 0; i < target.Length; i++)
-                {
-                    target[i] = (float)(4 * random.NextDouble() - 2);
-                }
-
-                break;
-        }
+        float[] target = TestData.RandomTarget(model.Head, model.OutputSize, random);
 
         return (input, target);
     }

@@ -378,27 +378,7 @@ public class ImplicitStepTests(ITestOutputHelper output)
         Mlp model = Mlp.CreateRandom(sizes, head, seed);
         var random = new Random(seed + 1000);
         float[] input = [.. Enumerable.Range(0, sizes[0]).Select(_ => (float)(4 * random.NextDouble() - 2))];
-        float[] target = new float[sizes[^1]];
-        switch (head)
-        {
-            case OutputHead.Softmax:
-                target[random.Next(target.Length)] = 1;
-                break;
-            case OutputHead.Sigmoid:
-                for (int i = 0; i < target.Length; i++)
-                {
-                    target[i] = (float)random.NextDouble();
-                }
-
-                break;
-            default:
-                for (int i = 0; i < target.Length; i++)
-                {
-                    target[i] = (float)(4 * random.NextDouble() - 2);
-                }
-
-                break;
-        }
+        float[] target = TestData.RandomTarget(head, sizes[^1], random);
 
         return (model, input, target);
     }

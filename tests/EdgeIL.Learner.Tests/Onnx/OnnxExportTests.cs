@@ -1,6 +1,7 @@
 using EdgeIL.Learner.IO;
 using EdgeIL.Learner.Onnx;
 using EdgeIL.Learner.Onnx.Protos;
+using EdgeIL.Learner.Tests.Checkpoints;
 
 namespace EdgeIL.Learner.Tests.Onnx;
 
@@ -171,45 +172,5 @@ public class OnnxExportTests
         public string Path { get; }
 
         public void Dispose() => Directory.Delete(Path, recursive: true);
-    }
-
-    private sealed class FailingStream(Stream inner, long failAfterBytes) : Stream
-    {
-        private long _written;
-
-        public override bool CanRead => false;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
-
-        public override void Flush() => inner.Flush();
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
-        public override void Write(ReadOnlySpan<byte> buffer)
-        {
-            int allowed = (int)Math.Min(buffer.Length, Math.Max(0, failAfterBytes - _written));
-            inner.Write(buffer[..allowed]);
-            _written += allowed;
-            if (allowed < buffer.Length)
-            {
-                throw new IOException("Simulated write failure (disk full).");
-            }
-        }
     }
 }
