@@ -72,4 +72,14 @@ public class ExperimentTests
         Assert.True(ilProx[^1].Mean > 60, $"il-prox at 100: {ilProx[^1].Mean}");
         Assert.True(bpSgd[^1].Mean < 20, $"bp-sgd at 100: {bpSgd[^1].Mean}");
     }
+
+    [Fact]
+    public void Plan_AlphaAndLearningRateOverrides_ReachEveryRunOfTheRulesTheyConcern()
+    {
+        var settings = new ExperimentSettings(1, 100, [LearningAlgorithm.ILProx, LearningAlgorithm.BPSgd], Alpha: 0.5f, LearningRate: 0.001f);
+        IReadOnlyList<ExperimentRun> plan = new AutoencoderExperiment().Plan(SampleData.Sample, settings);
+        Assert.All(plan, run => Assert.Equal(0.5f, run.Options.Hyperparameters.Alpha));
+        Assert.All(plan, run => Assert.Equal(0.001f, run.Options.Hyperparameters.LearningRate));
+        Assert.All(plan.Where(r => r.Row == "il-prox"), run => Assert.Equal(0.012f, run.Options.Hyperparameters.GammaBottom));
+    }
 }

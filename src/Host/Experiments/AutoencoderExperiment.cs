@@ -44,7 +44,7 @@ public sealed class AutoencoderExperiment : OnlineRunExperiment
                         Algorithm = algorithm,
                         Task = LearningTask.Autoencode,
                         Layers = [d, 256, 100, 256, d],
-                        Hyperparameters = PaperDefaults.For(algorithm, data.Name, LearningTask.Autoencode),
+                        Hyperparameters = settings.For(algorithm, data.Name, LearningTask.Autoencode),
                         Samples = samples,
                         Seed = seed,
                         EvaluateEvery = (int)Math.Max(1, samples / 12),
@@ -75,7 +75,7 @@ public sealed class AutoencoderExperiment : OnlineRunExperiment
         RunOptions first = outcomes[0].Run.Options;
         string notes = string.Create(
             CultureInfo.InvariantCulture,
-            $"Network {string.Join('-', first.Layers)}, sigmoid output and binary cross-entropy on pixels scaled to [0, 1], batch 1, {first.Samples:N0} samples, {settings.Seeds} seeds; settings of algorithms.md (IL-prox: gamma 0.012, alpha {PaperDefaults.For(LearningAlgorithm.ILProx, outcomes[0].Run.Data.Name, LearningTask.Autoencode).Alpha}). Test BCE on the first {first.TestSamples:N0} held-out images. The paper's column is quoted from its table 3 for comparison, not measured here.");
+            $"Network {string.Join('-', first.Layers)}, sigmoid output and binary cross-entropy on pixels scaled to [0, 1], batch 1, {first.Samples:N0} samples, {settings.Seeds} seeds; settings ({SettingsOf(outcomes)}; IL-prox gammas 0.012). Test BCE on the first {first.TestSamples:N0} held-out images. The paper's column is quoted from its table 3 for comparison, not measured here.");
         return new ExperimentSummary([table], ["autoencoder.png"], notes);
     }
 }

@@ -46,7 +46,7 @@ public sealed class DataConstrainedExperiment : OnlineRunExperiment
                         {
                             Algorithm = algorithm,
                             Layers = [data.Train.FeatureCount, 500, 500, data.ClassCount],
-                            Hyperparameters = PaperDefaults.For(algorithm, data.Name),
+                            Hyperparameters = settings.For(algorithm, data.Name),
                             Samples = settings.Samples ?? (long)Passes * subset.Count,
                             Seed = seed,
                             BatchSize = Math.Min(BatchSize, subset.Count),
@@ -72,7 +72,7 @@ public sealed class DataConstrainedExperiment : OnlineRunExperiment
         Experiments.LearningCurveChart.Write(outcomes.Where(o => o.Run.Column == columns[0]).ToArray(), Path.Combine(outFolder, "data-constrained.png"), $"{columns[0]} on {outcomes[0].Run.Data.Name}");
         string notes = string.Create(
             CultureInfo.InvariantCulture,
-            $"Network {string.Join('-', outcomes[0].Run.Options.Layers)}, batch {BatchSize} (or the whole subset when smaller), {(settings.Samples is { } s ? $"{s:N0} samples" : $"{Passes} passes over the subset")}, {settings.Seeds} seeds. Each seed draws its own subset: the first samples of each class in a seeded shuffle of the training set. Test accuracy on the whole held-out set. The chart shows the smallest subset.");
+            $"Network {string.Join('-', outcomes[0].Run.Options.Layers)}, batch {BatchSize} (or the whole subset when smaller), {(settings.Samples is { } s ? $"{s:N0} samples" : $"{Passes} passes over the subset")}, {settings.Seeds} seeds; settings {SettingsOf(outcomes)}. Each seed draws its own subset: the first samples of each class in a seeded shuffle of the training set. Test accuracy on the whole held-out set. The chart shows the smallest subset.");
         return new ExperimentSummary([table], ["data-constrained.png"], notes);
     }
 

@@ -1,4 +1,5 @@
 using EdgeIL.Host.Data;
+using EdgeIL.Host.Runs;
 using EdgeIL.Learner;
 
 namespace EdgeIL.Host.Experiments;
@@ -7,7 +8,18 @@ namespace EdgeIL.Host.Experiments;
 /// <param name="Seeds">Seeds per configuration (1, 2, ...).</param>
 /// <param name="Samples">Samples per run; null for the experiment's default.</param>
 /// <param name="Algorithms">The rules to compare; null for the experiment's default.</param>
-public sealed record ExperimentSettings(int Seeds, long? Samples, IReadOnlyList<LearningAlgorithm>? Algorithms);
+/// <param name="Alpha">Overrides the proximal rules' alpha in experiments that do not sweep it; null for algorithms.md's.</param>
+/// <param name="LearningRate">Overrides the other rules' learning rate in experiments that do not sweep it; null for algorithms.md's.</param>
+public sealed record ExperimentSettings(int Seeds, long? Samples, IReadOnlyList<LearningAlgorithm>? Algorithms, float? Alpha = null, float? LearningRate = null)
+{
+    /// <summary>The settings of <paramref name="algorithm"/> in this experiment: the dataset's defaults with the overrides applied.</summary>
+    public Hyperparameters For(LearningAlgorithm algorithm, string dataset, LearningTask task = LearningTask.Classify)
+    {
+        Hyperparameters h = PaperDefaults.For(algorithm, dataset, task);
+        h = Alpha is { } alpha ? h with { Alpha = alpha } : h;
+        return LearningRate is { } lr ? h with { LearningRate = lr } : h;
+    }
+}
 
 /// <summary>The tables and charts an experiment made.</summary>
 /// <param name="Tables">Result tables, mean and standard deviation over seeds.</param>
@@ -62,6 +74,19 @@ public abstract class OnlineRunExperiment : Experiment
     /// <summary>Values of one measurement for every seed of the runs in row <paramref name="row"/> and column <paramref name="column"/>.</summary>
     protected static IReadOnlyList<double> Values(IReadOnlyList<ExperimentOutcome> outcomes, string row, string column, Func<Runs.RunResult, double> measure) =>
         outcomes.Where(o => o.Run.Row == row && o.Run.Column == column).Select(o => measure(o.Result)).ToArray();
+
+    /// <summary>Each row's rule with the settings it ran with (alpha or learning rate), for the notes.</summary>
+    protected static string SettingsOf(IReadOnlyList<ExperimentOutcome> outcomes) => string.Join(
+        "; ",
+        outcomes.GroupBy(o => o.Run.Row).Select(g =>
+        {
+            Runs.RunOptions options = g.First().Run.Options;
+            Hyperparameters h = options.Hyperparameters;
+            string rate = options.Algorithm.IsNormalized() && !options.Algorithm.UsesAdam()
+                ? FormattableString.Invariant($"alpha {h.Alpha}")
+                : options.Algorithm.UsesProximalTarget() ? FormattableString.Invariant($"alpha {h.Alpha}, lr {h.LearningRate}") : FormattableString.Invariant($"lr {h.LearningRate}");
+            return $"{g.Key} {rate}";
+        }));
 
     /// <summary>The distinct rows in plan order.</summary>
     protected static IReadOnlyList<string> Rows(IReadOnlyList<ExperimentOutcome> outcomes) =>

@@ -36,8 +36,8 @@ public sealed class MinibatchExperiment : OnlineRunExperiment
                         Algorithm = algorithm,
                         Layers = [data.Train.FeatureCount, 500, 500, data.ClassCount],
                         Hyperparameters = algorithm == LearningAlgorithm.ILAdam
-                            ? PaperDefaults.For(algorithm, data.Name) with { TargetMix = 0.35f }
-                            : PaperDefaults.For(algorithm, data.Name),
+                            ? settings.For(algorithm, data.Name) with { TargetMix = 0.35f }
+                            : settings.For(algorithm, data.Name),
                         Samples = samples,
                         Seed = seed,
                         BatchSize = BatchSize,
@@ -58,7 +58,7 @@ public sealed class MinibatchExperiment : OnlineRunExperiment
         RunOptions first = outcomes[0].Run.Options;
         string notes = string.Create(
             CultureInfo.InvariantCulture,
-            $"Network {string.Join('-', first.Layers)}, batch {BatchSize}, {first.Samples:N0} samples ({(double)first.Samples! / outcomes[0].Run.Data.Train.Count:F1} passes), {settings.Seeds} seeds; settings of algorithms.md (IL-Adam: label share m = 0.35). The paper's table 2 is on CIFAR-10; this reruns its comparison on {outcomes[0].Run.Data.Name}.");
+            $"Network {string.Join('-', first.Layers)}, batch {BatchSize}, {first.Samples:N0} samples ({(double)first.Samples! / outcomes[0].Run.Data.Train.Count:F1} passes), {settings.Seeds} seeds; settings ({SettingsOf(outcomes)}; IL-Adam label share m = 0.35). The paper's table 2 is on CIFAR-10; this reruns its comparison on {outcomes[0].Run.Data.Name}.");
         return new ExperimentSummary([table], ["minibatch.png"], notes);
     }
 }

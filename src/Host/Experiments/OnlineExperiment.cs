@@ -37,7 +37,7 @@ public sealed class OnlineExperiment : OnlineRunExperiment
                 {
                     Algorithm = algorithm,
                     Layers = [data.Train.FeatureCount, 256, 256, data.ClassCount],
-                    Hyperparameters = PaperDefaults.For(algorithm, data.Name),
+                    Hyperparameters = settings.For(algorithm, data.Name),
                     Samples = samples,
                     Seed = seed,
                     EvaluateAt = schedule,
@@ -67,7 +67,7 @@ public sealed class OnlineExperiment : OnlineRunExperiment
         Charts.LearningCurves(Path.Combine(outFolder, "online.png"), $"Online {outcomes[0].Run.Data.Name}, batch 1: test accuracy", "test accuracy (%)", series);
         string notes = string.Create(
             CultureInfo.InvariantCulture,
-            $"Network {string.Join('-', outcomes[0].Run.Options.Layers)}, batch 1, {samples:N0} samples (one pass unless --samples says otherwise), {settings.Seeds} seeds; settings of algorithms.md for {outcomes[0].Run.Data.Name}. Test accuracy on the whole held-out set.");
+            $"Network {string.Join('-', outcomes[0].Run.Options.Layers)}, batch 1, {samples:N0} samples (one pass unless --samples says otherwise), {settings.Seeds} seeds; settings {SettingsOf(outcomes)}. Test accuracy on the whole held-out set.");
         return new ExperimentSummary([table], ["online.png"], notes);
     }
 
