@@ -7,13 +7,16 @@ using EdgeIL.Learner;
 namespace EdgeIL.Host.Experiments;
 
 /// <summary>
-/// Data-constrained training (paper appendix, table 8): only 10, 100 or 500 training samples per
-/// class, batch 100 (or the whole subset when smaller), 784-500-500-10, for a fixed number of
-/// passes. The paper found IL ahead of BP-SGD with 10 samples per class.
+/// Data-constrained training (paper section 5 and appendix table 8, on Fashion-MNIST): only 10, 100
+/// or 500 training samples per class, batch 100 (or the whole subset when smaller), 784-500-500-10.
+/// Every run takes the same number of samples (so the same number of steps) whatever its subset's
+/// size, which means many passes over a small subset; the paper reports the best test accuracy,
+/// so the table gives the best and the final one. The paper found IL ahead of BP-SGD with 10
+/// samples per class and level with 500.
 /// </summary>
 public sealed class DataConstrainedExperiment : OnlineRunExperiment
 {
-    private const int Passes = 20;
+    private const long SamplesPerRun = 50_000;
     private const int BatchSize = 100;
     private static readonly int[] s_perClass = [10, 100, 500];
 
@@ -21,7 +24,7 @@ public sealed class DataConstrainedExperiment : OnlineRunExperiment
     public override string Name => "data-constrained";
 
     /// <inheritdoc/>
-    public override string DefaultData => "mnist";
+    public override string DefaultData => "fashion-mnist";
 
     /// <inheritdoc/>
     public override IReadOnlyList<ExperimentRun> Plan(TrainTestData data, ExperimentSettings settings)
@@ -47,10 +50,10 @@ public sealed class DataConstrainedExperiment : OnlineRunExperiment
                             Algorithm = algorithm,
                             Layers = [data.Train.FeatureCount, 500, 500, data.ClassCount],
                             Hyperparameters = settings.For(algorithm, data.Name),
-                            Samples = settings.Samples ?? (long)Passes * subset.Count,
+                            Samples = settings.Samples ?? SamplesPerRun,
                             Seed = seed,
                             BatchSize = Math.Min(BatchSize, subset.Count),
-                            EvaluateEvery = subset.Count * 5,
+                            EvaluateEvery = (int)Math.Max(BatchSize, (settings.Samples ?? SamplesPerRun) / 10),
                         }));
                 }
             }
@@ -63,17 +66,19 @@ public sealed class DataConstrainedExperiment : OnlineRunExperiment
     public override ExperimentSummary Summarise(IReadOnlyList<ExperimentOutcome> outcomes, ExperimentSettings settings, string outFolder)
     {
         string[] columns = s_perClass.Select(Label).ToArray();
-        var table = new ResultTable("Final test accuracy (%) by training samples per class, mean (±std) over seeds", "algorithm", columns, "F2");
+        var best = new ResultTable("Best test accuracy (%) during training (as the paper reports it), by training samples per class, mean (±std) over seeds", "algorithm", columns, "F2");
+        var final = new ResultTable("Final test accuracy (%) by training samples per class, mean (±std) over seeds", "algorithm", columns, "F2");
         foreach (string row in Rows(outcomes))
         {
-            table.Add(row, columns.Select(c => Values(outcomes, row, c, r => r.Final.TestAccuracy * 100)).ToArray());
+            best.Add(row, columns.Select(c => Values(outcomes, row, c, r => r.Checkpoints.Max(e => e.TestAccuracy) * 100)).ToArray());
+            final.Add(row, columns.Select(c => Values(outcomes, row, c, r => r.Final.TestAccuracy * 100)).ToArray());
         }
 
         Experiments.LearningCurveChart.Write(outcomes.Where(o => o.Run.Column == columns[0]).ToArray(), Path.Combine(outFolder, "data-constrained.png"), $"{columns[0]} on {outcomes[0].Run.Data.Name}");
         string notes = string.Create(
             CultureInfo.InvariantCulture,
-            $"Network {string.Join('-', outcomes[0].Run.Options.Layers)}, batch {BatchSize} (or the whole subset when smaller), {(settings.Samples is { } s ? $"{s:N0} samples" : $"{Passes} passes over the subset")}, {settings.Seeds} seeds; settings {SettingsOf(outcomes)}. Each seed draws its own subset: the first samples of each class in a seeded shuffle of the training set. Test accuracy on the whole held-out set. The chart shows the smallest subset.");
-        return new ExperimentSummary([table], ["data-constrained.png"], notes);
+            $"Network {string.Join('-', outcomes[0].Run.Options.Layers)}, batch {BatchSize} (or the whole subset when smaller), {outcomes[0].Run.Options.Samples:N0} samples per run, the same for every subset size ({(double)outcomes[0].Run.Options.Samples! / outcomes[0].Run.Data.Train.Count:N0} passes over the {outcomes[0].Run.Data.Train.Count} samples of the smallest subset), {settings.Seeds} seeds; settings {SettingsOf(outcomes)}. Each seed draws its own subset: the first samples of each class in a seeded shuffle of the training set. Test accuracy on the whole held-out set. The chart shows the smallest subset.");
+        return new ExperimentSummary([best, final], ["data-constrained.png"], notes);
     }
 
     private static string Label(int perClass) => $"{perClass} per class";
