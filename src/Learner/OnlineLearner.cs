@@ -85,6 +85,26 @@ public sealed class OnlineLearner
     /// <summary>The vector width of the hand-written kernels (tests pin it; normally <see cref="SimdSelection.Current"/>).</summary>
     public SimdLevel SimdLevel { get; set; } = SimdSelection.Current;
 
+    /// <summary>
+    /// A learner that continues this one's training with other settings: the same model, Adam state
+    /// and samples seen. A device resumed from a checkpoint uses it when its configuration changed a
+    /// setting, so tuning a rule never throws away what was learned.
+    /// </summary>
+    public OnlineLearner WithHyperparameters(Hyperparameters hyperparameters)
+    {
+        var next = new OnlineLearner(Model, Algorithm, hyperparameters) { SamplesSeen = SamplesSeen, SimdLevel = SimdLevel };
+        if (Adam is { } adam && next.Adam is { } copy)
+        {
+            copy.Step = adam.Step;
+            foreach ((float[] from, float[] to) in adam.Buffers().Zip(copy.Buffers()))
+            {
+                from.CopyTo(to, 0);
+            }
+        }
+
+        return next;
+    }
+
     /// <summary>One step on one sample with the full inference budget.</summary>
     public LearnResult Learn(ReadOnlySpan<float> input, ReadOnlySpan<float> target) =>
         Learn(input, target, Hyperparameters.Iterations);

@@ -113,6 +113,25 @@ public class LearningRuleTests
     }
 
     [Fact]
+    public void WithHyperparameters_AdamLearner_KeepsModelMomentsAndSamplesSeen()
+    {
+        var learner = new OnlineLearner(Mlp.CreateRandom([6, 5, 3], OutputHead.Softmax, seed: 1), LearningAlgorithm.BPAdam);
+        for (int step = 0; step < 5; step++)
+        {
+            learner.LearnClass(TestData.Uniform(6, seed: step), step % 3);
+        }
+
+        OnlineLearner retuned = learner.WithHyperparameters(learner.Hyperparameters with { LearningRate = 1e-3f });
+
+        Assert.Same(learner.Model, retuned.Model);
+        Assert.Equal(1e-3f, retuned.Hyperparameters.LearningRate);
+        Assert.Equal(5, retuned.SamplesSeen);
+        Assert.Equal(5, retuned.Adam!.Step);
+        Assert.Equal(learner.Adam!.Buffers().SelectMany(b => b), retuned.Adam.Buffers().SelectMany(b => b));
+        Assert.Contains(retuned.Adam.Buffers().SelectMany(b => b), v => v != 0f);
+    }
+
+    [Fact]
     public void Constructor_InvalidHyperparameter_NamesIt()
     {
         Mlp model = Mlp.CreateRandom([3, 2], OutputHead.Softmax, seed: 1);

@@ -90,6 +90,21 @@ public static class ConfigurationValidator
             errors.Range("model.iterations", iterations, 1, 200);
         }
 
+        if (model.Alpha is { } alpha && !(alpha > 0 && alpha <= 1e6))
+        {
+            errors.Add("model.alpha", $"must be in (0, 1e6]; got {alpha}");
+        }
+
+        if (model.LearningRate is { } learningRate && !(learningRate > 0 && learningRate <= 1e3))
+        {
+            errors.Add("model.learningRate", $"must be in (0, 1e3]; got {learningRate}");
+        }
+
+        if (model.Epsilon is { } epsilon)
+        {
+            errors.Range("model.epsilon", epsilon, 0, 1e6);
+        }
+
         errors.OneOf("model.inputScaling", model.InputScaling, ["fixed", "standardize"]);
         if (!float.IsFinite(model.InputOffset))
         {

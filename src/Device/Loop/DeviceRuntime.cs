@@ -170,7 +170,8 @@ public sealed class DeviceRuntime : IDisposable
                     "restore the configuration it was trained with, or move the state directory away to start afresh");
             }
 
-            Learner = learner;
+            Hyperparameters configured = Configured(modelSettings, learner.Hyperparameters);
+            Learner = configured == learner.Hyperparameters ? learner : learner.WithHyperparameters(configured);
             ResumedFrom = found.Path;
         }
         else
@@ -289,13 +290,17 @@ public sealed class DeviceRuntime : IDisposable
             model.Input.SetFixed(settings.InputOffset, settings.InputScale);
         }
 
-        Hyperparameters hyperparameters = Hyperparameters.For(algorithm);
-        if (settings.Iterations is { } iterations)
-        {
-            hyperparameters = hyperparameters with { Iterations = iterations };
-        }
+        return new OnlineLearner(model, algorithm, Configured(settings, Hyperparameters.For(algorithm)));
+    }
 
-        return new OnlineLearner(model, algorithm, hyperparameters);
+    /// <summary>The settings the configuration gives, on top of <paramref name="current"/> (the defaults, or a resumed checkpoint's).</summary>
+    private static Hyperparameters Configured(ModelSettings settings, Hyperparameters current)
+    {
+        Hyperparameters h = current;
+        h = settings.Iterations is { } iterations ? h with { Iterations = iterations } : h;
+        h = settings.Alpha is { } alpha ? h with { Alpha = alpha } : h;
+        h = settings.LearningRate is { } learningRate ? h with { LearningRate = learningRate } : h;
+        return settings.Epsilon is { } epsilon ? h with { Epsilon = epsilon } : h;
     }
 
     private static IFrameSource OpenSource(LoadedConfiguration loaded, DeviceEnvironment environment)

@@ -91,6 +91,18 @@ public sealed class ConfigurationTests
     }
 
     [Fact]
+    public void Parse_LearningSettingsOutOfRange_NameEachField()
+    {
+        var exception = Assert.Throws<ConfigurationException>(() => Parse(
+            """{ "model": { "alpha": 0, "learningRate": -1, "epsilon": -0.5 }, "source": { "replay": { "path": "x" } } }"""));
+
+        Assert.Equal(
+            ["c.json: model.alpha: must be in (0, 1e6]; got 0", "c.json: model.learningRate: must be in (0, 1e3]; got -1"],
+            exception.Errors.Take(2));
+        Assert.Contains(exception.Errors, e => e.StartsWith("c.json: model.epsilon:", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Parse_NullSection_NamesIt()
     {
         var exception = Assert.Throws<ConfigurationException>(() => Parse("""{ "loop": null }"""));

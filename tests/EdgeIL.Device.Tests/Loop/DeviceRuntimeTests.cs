@@ -40,6 +40,24 @@ public sealed class DeviceRuntimeTests
     }
 
     [Fact]
+    public void Create_ResumedWithChangedLearningSettings_AppliesThemAndKeepsTheModel()
+    {
+        using var directory = new TemporaryDirectory();
+        string state = Path.Combine(directory.Path, "state");
+        using (DeviceRuntime first = DeviceRuntime.Create(WriteConfiguration(directory, hidden: 16), Environment(state)))
+        {
+            first.Run(maxTicks: 20);
+        }
+
+        using DeviceRuntime second = DeviceRuntime.Create(WriteConfiguration(directory, hidden: 16, modelExtras: ", \"epsilon\": 10, \"alpha\": 0.5"), Environment(state));
+
+        Assert.NotNull(second.ResumedFrom);
+        Assert.Equal(20, second.Learner.SamplesSeen);
+        Assert.Equal(10f, second.Learner.Hyperparameters.Epsilon);
+        Assert.Equal(0.5f, second.Learner.Hyperparameters.Alpha);
+    }
+
+    [Fact]
     public void Create_ConfigurationChangedTheModel_RefusesNamingBothShapes()
     {
         using var directory = new TemporaryDirectory();
@@ -58,7 +76,7 @@ public sealed class DeviceRuntimeTests
     private static DeviceEnvironment Environment(string state) =>
         new(state, new UnusedHardware(), new ManualClock(), TextWriter.Null, TextWriter.Null, TextReader.Null);
 
-    private static LoadedConfiguration WriteConfiguration(TemporaryDirectory directory, int hidden)
+    private static LoadedConfiguration WriteConfiguration(TemporaryDirectory directory, int hidden, string modelExtras = "")
     {
         var csv = new StringBuilder("a,b,c,d,label\n");
         var dataset = LoopHarness.SeparableDataset(60, seed: 1);
@@ -73,7 +91,7 @@ public sealed class DeviceRuntimeTests
         File.WriteAllText(path, $$"""
             {
               "loop": { "tickHz": 50 },
-              "model": { "hiddenLayers": [{{hidden}}] },
+              "model": { "hiddenLayers": [{{hidden}}]{{modelExtras}} },
               "source": { "kind": "replay", "replay": { "format": "csv", "path": "data.csv" } },
               "outputs": { "console": false, "recording": { "path": "rec.eilrec" } }
             }
