@@ -76,10 +76,11 @@ public class ExperimentTests
     [Fact]
     public void Plan_AlphaAndLearningRateOverrides_ReachEveryRunOfTheRulesTheyConcern()
     {
-        var settings = new ExperimentSettings(1, 100, [LearningAlgorithm.ILProx, LearningAlgorithm.BPSgd], Alpha: 0.5f, LearningRate: 0.001f);
+        var settings = new ExperimentSettings(1, 100, [LearningAlgorithm.ILProx, LearningAlgorithm.BPSgd], Alpha: 0.5f, LearningRate: 0.001f, Epsilon: 10f);
         IReadOnlyList<ExperimentRun> plan = new AutoencoderExperiment().Plan(SampleData.Sample, settings);
         Assert.All(plan, run => Assert.Equal(0.5f, run.Options.Hyperparameters.Alpha));
         Assert.All(plan, run => Assert.Equal(0.001f, run.Options.Hyperparameters.LearningRate));
+        Assert.All(plan, run => Assert.Equal(10f, run.Options.Hyperparameters.Epsilon));
         Assert.All(plan.Where(r => r.Row == "il-prox"), run => Assert.Equal(0.012f, run.Options.Hyperparameters.GammaBottom));
     }
 }

@@ -56,6 +56,11 @@ public static class ExperimentCommand
         Description = "Overrides the learning rate of the other rules (not in stability and implicit, which sweep it). Default: algorithms.md's for the rule and dataset",
     };
 
+    private static readonly Option<float?> s_eps = new("--eps")
+    {
+        Description = "Overrides the damping eps of the normalised rules (s_n = ||a_n||^2 + 1 + eps). Default: 0.25",
+    };
+
     /// <summary>Creates the command.</summary>
     public static Command Create(TextWriter output, TextWriter error)
     {
@@ -70,6 +75,7 @@ public static class ExperimentCommand
             s_algorithms,
             s_alpha,
             s_lr,
+            s_eps,
         };
         command.SetAction(parse => CommandErrors.Guard(error, () =>
         {
@@ -82,7 +88,7 @@ public static class ExperimentCommand
             IReadOnlyList<LearningAlgorithm>? algorithms = parse.GetValue(s_algorithms) is { } list
                 ? list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(LearningAlgorithms.Parse).ToArray()
                 : null;
-            var settings = new ExperimentSettings(parse.GetValue(s_seeds), parse.GetValue(s_samples), algorithms, parse.GetValue(s_alpha), parse.GetValue(s_lr));
+            var settings = new ExperimentSettings(parse.GetValue(s_seeds), parse.GetValue(s_samples), algorithms, parse.GetValue(s_alpha), parse.GetValue(s_lr), parse.GetValue(s_eps));
             TrainTestData data = DatasetCatalog.Load(parse.GetValue(s_data) ?? experiment.DefaultData);
             return new ExperimentRunnerCommand(output, error).Run(experiment, data, settings, parse.GetValue(s_out)!);
         }));
@@ -118,7 +124,7 @@ public sealed class ExperimentRunnerCommand(TextWriter output, TextWriter error)
             markdown.AppendLine(CultureInfo.InvariantCulture, $"![{chart}]({chart})").AppendLine();
         }
 
-        markdown.AppendLine(CultureInfo.InvariantCulture, $"Measured by `edgeil experiment {experiment.Name} --data {data.Name} --seeds {settings.Seeds}{(settings.Samples is { } n ? $" --samples {n}" : string.Empty)}{(settings.Algorithms is { } list ? $" --algorithms {string.Join(',', list.Select(a => a.Name()))}" : string.Empty)}{(settings.Alpha is { } alpha ? FormattableString.Invariant($" --alpha {alpha}") : string.Empty)}{(settings.LearningRate is { } lr ? FormattableString.Invariant($" --lr {lr}") : string.Empty)}` in {started.Elapsed.TotalMinutes:F1} minutes on {Environment.ProcessorCount} cores ({System.Runtime.InteropServices.RuntimeInformation.OSDescription}, {System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture}).");
+        markdown.AppendLine(CultureInfo.InvariantCulture, $"Measured by `edgeil experiment {experiment.Name} --data {data.Name} --seeds {settings.Seeds}{(settings.Samples is { } n ? $" --samples {n}" : string.Empty)}{(settings.Algorithms is { } list ? $" --algorithms {string.Join(',', list.Select(a => a.Name()))}" : string.Empty)}{(settings.Alpha is { } alpha ? FormattableString.Invariant($" --alpha {alpha}") : string.Empty)}{(settings.LearningRate is { } lr ? FormattableString.Invariant($" --lr {lr}") : string.Empty)}{(settings.Epsilon is { } eps ? FormattableString.Invariant($" --eps {eps}") : string.Empty)}` in {started.Elapsed.TotalMinutes:F1} minutes on {Environment.ProcessorCount} cores ({System.Runtime.InteropServices.RuntimeInformation.OSDescription}, {System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture}).");
         AtomicFile.WriteAllText(Path.Combine(outFolder, "results.md"), markdown.ToString());
         AtomicFile.Write(Path.Combine(outFolder, "results.json"), stream => WriteJson(stream, experiment, data, settings, summary, outcomes, partial));
         output.WriteLine();

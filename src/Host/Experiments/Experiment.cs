@@ -10,13 +10,15 @@ namespace EdgeIL.Host.Experiments;
 /// <param name="Algorithms">The rules to compare; null for the experiment's default.</param>
 /// <param name="Alpha">Overrides the proximal rules' alpha in experiments that do not sweep it; null for algorithms.md's.</param>
 /// <param name="LearningRate">Overrides the other rules' learning rate in experiments that do not sweep it; null for algorithms.md's.</param>
-public sealed record ExperimentSettings(int Seeds, long? Samples, IReadOnlyList<LearningAlgorithm>? Algorithms, float? Alpha = null, float? LearningRate = null)
+/// <param name="Epsilon">Overrides the damping eps of the normalised rules; null for algorithms.md's 0.25.</param>
+public sealed record ExperimentSettings(int Seeds, long? Samples, IReadOnlyList<LearningAlgorithm>? Algorithms, float? Alpha = null, float? LearningRate = null, float? Epsilon = null)
 {
     /// <summary>The settings of <paramref name="algorithm"/> in this experiment: the dataset's defaults with the overrides applied.</summary>
     public Hyperparameters For(LearningAlgorithm algorithm, string dataset, LearningTask task = LearningTask.Classify)
     {
         Hyperparameters h = PaperDefaults.For(algorithm, dataset, task);
         h = Alpha is { } alpha ? h with { Alpha = alpha } : h;
+        h = Epsilon is { } epsilon ? h with { Epsilon = epsilon } : h;
         return LearningRate is { } lr ? h with { LearningRate = lr } : h;
     }
 }
@@ -83,7 +85,7 @@ public abstract class OnlineRunExperiment : Experiment
             Runs.RunOptions options = g.First().Run.Options;
             Hyperparameters h = options.Hyperparameters;
             string rate = options.Algorithm.IsNormalized() && !options.Algorithm.UsesAdam()
-                ? FormattableString.Invariant($"alpha {h.Alpha}")
+                ? FormattableString.Invariant($"alpha {h.Alpha}, eps {h.Epsilon}")
                 : options.Algorithm.UsesProximalTarget() ? FormattableString.Invariant($"alpha {h.Alpha}, lr {h.LearningRate}") : FormattableString.Invariant($"lr {h.LearningRate}");
             return $"{g.Key} {rate}";
         }));
