@@ -29,7 +29,6 @@ internal sealed class OnnxGraphReader
     private int? _width;
     private float[]? _offset;
     private float[]? _scale;
-    private bool _sawMul;
     private PendingMatMul? _pending;
     private int _lastReluNode = -1;
     private OutputHead _head = OutputHead.Identity;
@@ -216,7 +215,7 @@ internal sealed class OnnxGraphReader
 
     private void ReadSub(NodeProto node, int index)
     {
-        if (_weights.Count > 0 || _pending is not null || _offset is not null || _sawMul)
+        if (_weights.Count > 0 || _pending is not null || _offset is not null || _scale is not null)
         {
             throw Fail($"node {Label(node, index)} (Sub) is not at the start of the graph; only the input stage (Sub, then Mul) may subtract", node, index);
         }
@@ -231,7 +230,7 @@ internal sealed class OnnxGraphReader
 
     private void ReadMul(NodeProto node, int index, int position)
     {
-        if (_weights.Count > 0 || _pending is not null || _sawMul)
+        if (_weights.Count > 0 || _pending is not null || _scale is not null)
         {
             throw Fail($"node {Label(node, index)} (Mul) is not part of the input stage; only the input stage (Sub, then Mul) may multiply", node, index);
         }
@@ -242,7 +241,6 @@ internal sealed class OnnxGraphReader
         }
 
         _scale = ReadStageVector(node, index, node.Input[1 - position], "scale");
-        _sawMul = true;
     }
 
     private void ReadGemm(NodeProto node, int index, int position)
