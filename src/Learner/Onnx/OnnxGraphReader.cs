@@ -364,12 +364,7 @@ internal sealed class OnnxGraphReader
 
     private void StartLayer(NodeProto node, int index)
     {
-        if (_pending is not null)
-        {
-            throw Fail($"node {Label(node, index)} ({node.OpType}) follows a linear layer without a Relu between; EdgeIL hidden layers use ReLU", node, index);
-        }
-
-        if (_weights.Count > 0 && _logits is not null)
+        if (_pending is not null || (_weights.Count > 0 && _logits is not null))
         {
             throw Fail($"node {Label(node, index)} ({node.OpType}) follows a linear layer without a Relu between; EdgeIL hidden layers use ReLU", node, index);
         }
