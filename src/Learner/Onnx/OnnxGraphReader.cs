@@ -436,14 +436,7 @@ internal sealed class OnnxGraphReader
     {
         TensorProto tensor = Initializer(node, index, name, "bias");
         float[] values = ReadFloats(node, index, tensor);
-        bool vectorShape = tensor.Dims.Count switch
-        {
-            0 => true,
-            1 => true,
-            2 => tensor.Dims[0] == 1,
-            _ => false,
-        };
-        if (!vectorShape || (values.Length != outputs && values.Length != 1))
+        if (!IsVector(tensor) || (values.Length != outputs && values.Length != 1))
         {
             throw Fail($"node {Label(node, index)} ({node.OpType}) has bias '{name}' of shape {DimsText(tensor)}, which does not broadcast to one value per each of the {outputs} outputs", node, index);
         }
@@ -456,14 +449,7 @@ internal sealed class OnnxGraphReader
     {
         TensorProto tensor = Initializer(node, index, name, role);
         float[] values = ReadFloats(node, index, tensor);
-        bool vectorShape = tensor.Dims.Count switch
-        {
-            0 => true,
-            1 => true,
-            2 => tensor.Dims[0] == 1,
-            _ => false,
-        };
-        if (!vectorShape || values.Length == 0 || (values.Length != 1 && _width is { } width && values.Length != width))
+        if (!IsVector(tensor) || values.Length == 0 || (values.Length != 1 && _width is { } width && values.Length != width))
         {
             throw Fail($"node {Label(node, index)} ({node.OpType}) has {role} '{name}' of shape {DimsText(tensor)}, which does not broadcast to one value per input feature", node, index);
         }
@@ -475,6 +461,9 @@ internal sealed class OnnxGraphReader
 
         return values;
     }
+
+    // [], [n] and [1, n] all broadcast along the features of a [batch, n] value.
+    private static bool IsVector(TensorProto tensor) => tensor.Dims.Count < 2 || (tensor.Dims.Count == 2 && tensor.Dims[0] == 1);
 
     private TensorProto Initializer(NodeProto node, int index, string name, string role)
     {
