@@ -269,16 +269,14 @@ internal sealed class OnnxGraphReader
             }
         }
 
-        float[] biases = new float[outputs];
-        if (node.Input.Count == 3 && node.Input[2].Length > 0)
+        // ReadBias hands back an array of its own, so it becomes the layer's without a copy.
+        bool hasBias = node.Input.Count == 3 && node.Input[2].Length > 0;
+        float[] biases = hasBias ? ReadBias(node, index, node.Input[2], outputs) : new float[outputs];
+        if (hasBias && beta != 1f)
         {
-            ReadBias(node, index, node.Input[2], outputs).CopyTo(biases, 0);
-            if (beta != 1f)
+            for (int i = 0; i < biases.Length; i++)
             {
-                for (int i = 0; i < biases.Length; i++)
-                {
-                    biases[i] *= beta;
-                }
+                biases[i] *= beta;
             }
         }
 
