@@ -11,7 +11,11 @@ public static class OutputFunctions
         switch (head)
         {
             case OutputHead.Softmax:
-                TensorPrimitives.SoftMax(logits, output);
+                // TensorPrimitives.SoftMax exponentiates the logits as they are, so a logit past ~88
+                // overflows to infinity and the output turns NaN; shifting by the largest logit
+                // leaves the result unchanged and keeps every exponent at or below 0.
+                TensorPrimitives.Subtract(logits, TensorPrimitives.Max(logits), output);
+                TensorPrimitives.SoftMax(output, output);
                 break;
             case OutputHead.Sigmoid:
                 TensorPrimitives.Sigmoid(logits, output);

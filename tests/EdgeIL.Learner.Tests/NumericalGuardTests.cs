@@ -78,4 +78,31 @@ public class NumericalGuardTests
         Assert.Equal(LearnStatus.RejectedNonFiniteUpdate, result.Status);
         Assert.Equal(before, TestData.Parameters(model));
     }
+
+    [Fact]
+    public void Apply_SoftmaxOfHugeLogits_IsFiniteAndSumsToOne()
+    {
+        float[] probabilities = new float[3];
+        OutputFunctions.Apply(OutputHead.Softmax, [1000f, 0f, -5f], probabilities);
+        Assert.Equal([1f, 0f, 0f], probabilities);
+        OutputFunctions.Apply(OutputHead.Softmax, [200f, 200f, -1e30f], probabilities);
+        Assert.Equal([0.5f, 0.5f, 0f], probabilities);
+    }
+
+    [Fact]
+    public void Learn_ConfidentClassifierWithHugeLogits_KeepsLearning()
+    {
+        // Output biases that put one logit past exp's float range: a model that has grown very
+        // sure of class 0 must still learn that this sample is class 1, not be stuck refusing steps.
+        Mlp model = Mlp.CreateRandom([4, 3, 2], OutputHead.Softmax, seed: 1);
+        model.SetBiases(1, [150f, 0f]);
+        var learner = new OnlineLearner(model, LearningAlgorithm.ILProx);
+        float[] output = new float[2];
+        model.Predict([0.1f, 0.2f, 0.3f, 0.4f], output);
+        Assert.All(output, p => Assert.True(float.IsFinite(p)));
+
+        LearnResult result = learner.LearnClass([0.1f, 0.2f, 0.3f, 0.4f], 1);
+        Assert.True(result.Applied, result.Status.ToString());
+        Assert.True(float.IsFinite(result.Loss) && result.Loss > 100, $"loss {result.Loss}");
+    }
 }
