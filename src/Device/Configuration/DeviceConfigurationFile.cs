@@ -63,12 +63,6 @@ public static class DeviceConfigurationFile
         return configuration;
     }
 
-    /// <summary>Writes a configuration as indented JSON (the form the examples in firmware-config take).</summary>
-    /// <param name="configuration">The configuration.</param>
-    /// <returns>The JSON text.</returns>
-    public static string ToJson(DeviceConfiguration configuration) =>
-        JsonSerializer.Serialize(configuration, DeviceConfigurationJsonContext.Default.DeviceConfiguration);
-
     private static string Describe(JsonException exception)
     {
         // System.Text.Json reports "$.source.imu.i2cBus"; the validator's names have no "$." in front.

@@ -21,8 +21,7 @@ namespace EdgeIL.Device.Configuration;
     ReadCommentHandling = System.Text.Json.JsonCommentHandling.Skip,
     AllowTrailingCommas = true,
     NumberHandling = JsonNumberHandling.Strict,
-    RespectNullableAnnotations = true,
-    WriteIndented = true)]
+    RespectNullableAnnotations = true)]
 [JsonSerializable(typeof(DeviceConfiguration))]
 internal sealed partial class DeviceConfigurationJsonContext : JsonSerializerContext
 {

@@ -164,9 +164,6 @@ public sealed class DeviceLoop : IDisposable
     /// <summary>Gets the inference budget and its adaptation.</summary>
     public IterationBudget Budget => _budget;
 
-    /// <summary>Gets the tick-time statistics.</summary>
-    public TickStatistics TickTimes => _tickTimes;
-
     /// <summary>Gets the prequential accuracy (classifiers); null in self-supervised mode.</summary>
     public PrequentialAccuracy? Accuracy => _accuracy;
 

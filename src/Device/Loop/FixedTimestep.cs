@@ -37,9 +37,6 @@ public sealed class FixedTimestep
         _maxBacklogTicks = checked(periodTicks * (1 + maxCatchUpTicks));
     }
 
-    /// <summary>Gets the tick period in timestamp units.</summary>
-    public long PeriodTicks => _periodTicks;
-
     /// <summary>Gets the number of ticks dropped by the clamp since the start.</summary>
     public long MissedTicks { get; private set; }
 

@@ -21,9 +21,6 @@ public sealed class RecordingOutput : ITickOutput
         _selfSupervised = selfSupervised;
     }
 
-    /// <summary>Gets the recording.</summary>
-    public RecordingWriter Writer => _writer;
-
     /// <inheritdoc/>
     public void Publish(in TickOutcome outcome, ReadOnlySpan<float> frame)
     {

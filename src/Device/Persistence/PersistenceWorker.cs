@@ -50,12 +50,6 @@ public sealed class PersistenceWorker : IDisposable
         _thread.Start();
     }
 
-    /// <summary>Gets a value indicating whether a job is running.</summary>
-    public bool IsBusy => _busy;
-
-    /// <summary>Gets a value indicating whether models can be exported.</summary>
-    public bool CanExport => _exporter is not null;
-
     /// <summary>Gets the checkpoints saved.</summary>
     public long CheckpointsSaved => Interlocked.Read(ref _checkpointsSaved);
 

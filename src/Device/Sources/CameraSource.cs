@@ -52,9 +52,6 @@ public sealed class CameraSource : IFrameSource
     /// <inheritdoc/>
     public string? LastFault => Volatile.Read(ref _lastFault);
 
-    /// <summary>Gets the number of frames converted since the start.</summary>
-    public long FramesCaptured => _latest.Published;
-
     /// <inheritdoc/>
     public void Start()
     {

@@ -29,15 +29,11 @@ internal sealed class LatestFrame
     /// <summary>Gets the producer's buffer to fill; valid until <see cref="Publish"/>.</summary>
     public float[] BackBuffer => _buffers[_back];
 
-    /// <summary>Gets the number of frames published.</summary>
-    public long Published { get; private set; }
-
     /// <summary>Makes the back buffer the newest frame (producer thread only).</summary>
     public void Publish()
     {
         int previous = Interlocked.Exchange(ref _middle, _back | FreshFlag);
         _back = previous & IndexMask;
-        Published++;
     }
 
     /// <summary>Copies the newest frame out if one was published since the previous take (consumer thread only).</summary>

@@ -70,9 +70,6 @@ public abstract class SampledSource : IFrameSource
     /// <inheritdoc/>
     public string? LastFault => Volatile.Read(ref _lastFault);
 
-    /// <summary>Gets the number of samples taken successfully.</summary>
-    public long SamplesTaken { get; private set; }
-
     /// <inheritdoc/>
     public void Start()
     {
@@ -107,7 +104,6 @@ public abstract class SampledSource : IFrameSource
             _next = (_next + 1) % WindowSamples;
             _filled = Math.Min(_filled + 1, WindowSamples);
             _unread++;
-            SamplesTaken++;
         }
 
         return true;
