@@ -1,6 +1,7 @@
 using EdgeIL.Host.Onnx;
 using EdgeIL.Learner;
 using EdgeIL.Learner.Onnx;
+using EdgeIL.Learner.Tests.Onnx;
 using Microsoft.ML.OnnxRuntime;
 
 namespace EdgeIL.Host.Tests.Onnx;

@@ -8,13 +8,13 @@ namespace EdgeIL.Learner.Tests.Onnx;
 public class OnnxExportTests
 {
     [Theory]
-    [InlineData(StageKind.Identity, new string[0])]
-    [InlineData(StageKind.Pixels, new[] { "Mul" })]
-    [InlineData(StageKind.PerFeature, new[] { "Sub", "Mul" })]
-    [InlineData(StageKind.Standardized, new[] { "Sub", "Mul" })]
-    public void Build_InputStage_LeadingNodesOnlyWhereTheyChangeTheInput(StageKind stage, string[] leading)
+    [InlineData(InputKind.Identity, new string[0])]
+    [InlineData(InputKind.Pixels, new[] { "Mul" })]
+    [InlineData(InputKind.PerFeature, new[] { "Sub", "Mul" })]
+    [InlineData(InputKind.Standardized, new[] { "Sub", "Mul" })]
+    public void Build_InputStage_LeadingNodesOnlyWhereTheyChangeTheInput(InputKind stage, string[] leading)
     {
-        ModelProto onnx = Export(OnnxTestModels.Create([5, 4, 3], OutputHead.Softmax, stage, seed: 1));
+        ModelProto onnx = Export(OnnxModels.Create([5, 4, 3], OutputHead.Softmax, stage, seed: 1));
 
         string[] operators = onnx.Graph.Node.Select(n => n.OpType).ToArray();
         Assert.Equal([.. leading, "Gemm", "Relu", "Gemm", "Softmax"], operators);
@@ -27,7 +27,7 @@ public class OnnxExportTests
     [InlineData(OutputHead.Identity, "Gemm", new[] { "logits" })]
     public void Build_EachHead_EndsWithItsFunctionAndOutputs(OutputHead head, string lastOperator, string[] outputs)
     {
-        ModelProto onnx = Export(OnnxTestModels.Create([3, 2], head, StageKind.Identity, seed: 2));
+        ModelProto onnx = Export(OnnxModels.Create([3, 2], head, InputKind.Identity, seed: 2));
 
         Assert.Equal(lastOperator, onnx.Graph.Node[^1].OpType);
         Assert.Equal(outputs, onnx.Graph.Output.Select(o => o.Name).ToArray());
@@ -36,7 +36,7 @@ public class OnnxExportTests
     [Fact]
     public void Build_Softmax_NormalisesOverTheLastAxis()
     {
-        ModelProto onnx = Export(OnnxTestModels.Create([3, 2], OutputHead.Softmax, StageKind.Identity, seed: 2));
+        ModelProto onnx = Export(OnnxModels.Create([3, 2], OutputHead.Softmax, InputKind.Identity, seed: 2));
 
         AttributeProto axis = Assert.Single(onnx.Graph.Node[^1].Attribute);
         Assert.Equal(("axis", -1L), (axis.Name, axis.I));
@@ -45,7 +45,7 @@ public class OnnxExportTests
     [Fact]
     public void Build_Layers_AreGemmWithTransposedWeightsStoredAsEdgeILKeepsThem()
     {
-        Mlp model = OnnxTestModels.Create([4, 3, 2], OutputHead.Identity, StageKind.Identity, seed: 3);
+        Mlp model = OnnxModels.Create([4, 3, 2], OutputHead.Identity, InputKind.Identity, seed: 3);
         ModelProto onnx = Export(model);
 
         NodeProto gemm = onnx.Graph.Node[0];
@@ -60,7 +60,7 @@ public class OnnxExportTests
     [Fact]
     public void Build_Input_HasASymbolicBatchDimension()
     {
-        ModelProto onnx = Export(OnnxTestModels.Create([7, 2], OutputHead.Softmax, StageKind.Identity, seed: 4));
+        ModelProto onnx = Export(OnnxModels.Create([7, 2], OutputHead.Softmax, InputKind.Identity, seed: 4));
 
         foreach (ValueInfoProto value in onnx.Graph.Input.Concat(onnx.Graph.Output))
         {
@@ -75,7 +75,7 @@ public class OnnxExportTests
     [Fact]
     public void Build_Versions_AreTheDocumentedIrAndOpset()
     {
-        ModelProto onnx = Export(OnnxTestModels.Create([2, 2], OutputHead.Softmax, StageKind.Identity, seed: 5));
+        ModelProto onnx = Export(OnnxModels.Create([2, 2], OutputHead.Softmax, InputKind.Identity, seed: 5));
 
         Assert.Equal(OnnxExport.IrVersion, onnx.IrVersion);
         OperatorSetIdProto opset = Assert.Single(onnx.OpsetImport);
@@ -87,7 +87,7 @@ public class OnnxExportTests
     [Fact]
     public void ToBytes_Learner_WritesTrainingMetadata()
     {
-        Mlp model = OnnxTestModels.Create([4, 3, 2], OutputHead.Softmax, StageKind.Standardized, seed: 6);
+        Mlp model = OnnxModels.Create([4, 3, 2], OutputHead.Softmax, InputKind.Standardized, seed: 6);
         var learner = new OnlineLearner(model, LearningAlgorithm.ILProx) { SamplesSeen = 1234 };
         var options = new OnnxExportOptions { SourceName = "mnist/train", ClassNames = ["cat", "dog, \"big\""] };
 
@@ -98,7 +98,7 @@ public class OnnxExportTests
         Assert.Contains("\"alpha\":5", metadata[OnnxMetadata.Hyperparameters], StringComparison.Ordinal);
         Assert.Equal("1234", metadata[OnnxMetadata.SamplesSeen]);
         Assert.Equal("mnist/train", metadata[OnnxMetadata.Source]);
-        Assert.Equal("standardize (frozen, 50 samples)", metadata[OnnxMetadata.InputScaling]);
+        Assert.Equal("standardize (frozen, 100 samples)", metadata[OnnxMetadata.InputScaling]);
         Assert.Equal("[\"cat\",\"dog, \\u0022big\\u0022\"]", metadata[OnnxMetadata.ClassNames]);
         Assert.Equal("softmax", metadata[OnnxMetadata.Head]);
         Assert.Equal("4,3,2", metadata[OnnxMetadata.LayerSizes]);
@@ -107,7 +107,7 @@ public class OnnxExportTests
     [Fact]
     public void ToBytes_SameModelTwice_GivesTheSameBytes()
     {
-        Mlp model = OnnxTestModels.Create([6, 5, 4], OutputHead.Sigmoid, StageKind.PerFeature, seed: 7);
+        Mlp model = OnnxModels.Create([6, 5, 4], OutputHead.Sigmoid, InputKind.PerFeature, seed: 7);
 
         Assert.Equal(OnnxExport.ToBytes(model), OnnxExport.ToBytes(model.Clone()));
     }
@@ -115,7 +115,7 @@ public class OnnxExportTests
     [Fact]
     public void ToBytes_WrongNumberOfClassNames_Throws()
     {
-        Mlp model = OnnxTestModels.Create([2, 3], OutputHead.Softmax, StageKind.Identity, seed: 8);
+        Mlp model = OnnxModels.Create([2, 3], OutputHead.Softmax, InputKind.Identity, seed: 8);
 
         var exception = Assert.Throws<ArgumentException>(() => OnnxExport.ToBytes(model, new OnnxExportOptions { ClassNames = ["a", "b"] }));
         Assert.Contains("3 outputs but 2 class names", exception.Message, StringComparison.Ordinal);
@@ -127,7 +127,7 @@ public class OnnxExportTests
         using var folder = new TemporaryFolder();
         string path = Path.Combine(folder.Path, "model.onnx");
         File.WriteAllText(path, "previous");
-        Mlp model = OnnxTestModels.Create([3, 2], OutputHead.Softmax, StageKind.Identity, seed: 9);
+        Mlp model = OnnxModels.Create([3, 2], OutputHead.Softmax, InputKind.Identity, seed: 9);
 
         OnnxExport.Save(model, path);
 
@@ -153,7 +153,7 @@ public class OnnxExportTests
     {
         using var folder = new TemporaryFolder();
         string path = Path.Combine(folder.Path, "model.onnx");
-        Mlp model = OnnxTestModels.Create([2, 3], OutputHead.Softmax, StageKind.Identity, seed: 10);
+        Mlp model = OnnxModels.Create([2, 3], OutputHead.Softmax, InputKind.Identity, seed: 10);
 
         Assert.Throws<ArgumentException>(() => OnnxExport.Save(model, path, new OnnxExportOptions { ClassNames = ["one"] }));
 

@@ -29,7 +29,7 @@ public class OnnxImportRefusalTests
     [Fact]
     public void Read_EveryTruncation_FailsCleanlyOrKeepsAWholeGraph()
     {
-        Mlp model = Create([5, 4, 3], OutputHead.Softmax, StageKind.PerFeature, seed: 1);
+        Mlp model = OnnxModels.Create([5, 4, 3], OutputHead.Softmax, InputKind.PerFeature, seed: 1);
         byte[] bytes = OnnxExport.ToBytes(model);
         int refused = 0;
 
@@ -55,7 +55,7 @@ public class OnnxImportRefusalTests
     [Fact]
     public void Read_TruncatedInsideTheWeights_SaysTheBytesAreInvalid()
     {
-        byte[] bytes = OnnxExport.ToBytes(Create([50, 40, 3], OutputHead.Softmax, StageKind.Identity, seed: 2));
+        byte[] bytes = OnnxExport.ToBytes(OnnxModels.Create([50, 40, 3], OutputHead.Softmax, InputKind.Identity, seed: 2));
 
         AssertRefused(bytes.AsSpan(0, bytes.Length / 2).ToArray(), "perhaps truncated");
     }

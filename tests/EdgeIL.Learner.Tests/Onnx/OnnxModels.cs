@@ -1,6 +1,6 @@
-using EdgeIL.Learner;
-
-namespace EdgeIL.Host.Tests.Onnx;
+// Linked into EdgeIL.Host.Tests, so that the export tests here and the ONNX Runtime tests there
+// build their models one way. The namespace sits under EdgeIL.Learner, so it needs no using in either project.
+namespace EdgeIL.Learner.Tests.Onnx;
 
 /// <summary>The input stages an exported model can have, each with the raw inputs it is made for.</summary>
 public enum InputKind
@@ -18,7 +18,7 @@ public enum InputKind
     Standardized,
 }
 
-/// <summary>Seeded models and inputs for the ONNX Runtime tests.</summary>
+/// <summary>Seeded models with each kind of input stage, and raw inputs in the units each stage is made for.</summary>
 internal static class OnnxModels
 {
     public static Mlp Create(int[] sizes, OutputHead head, InputKind kind, int seed)

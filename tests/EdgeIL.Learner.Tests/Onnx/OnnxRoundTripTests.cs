@@ -4,15 +4,15 @@ namespace EdgeIL.Learner.Tests.Onnx;
 
 public class OnnxRoundTripTests
 {
-    public static TheoryData<int[], OutputHead, StageKind> Shapes()
+    public static TheoryData<int[], OutputHead, InputKind> Shapes()
     {
-        var data = new TheoryData<int[], OutputHead, StageKind>();
+        var data = new TheoryData<int[], OutputHead, InputKind>();
         int[][] shapes = [[1, 1], [3, 1], [4, 7, 2], [8, 31, 3], [31, 8, 4, 10], [7, 256, 3, 1, 5]];
         for (int i = 0; i < shapes.Length; i++)
         {
             foreach (OutputHead head in Enum.GetValues<OutputHead>())
             {
-                data.Add(shapes[i], head, (StageKind)((i + (int)head) % 4));
+                data.Add(shapes[i], head, (InputKind)((i + (int)head) % 4));
             }
         }
 
@@ -21,9 +21,9 @@ public class OnnxRoundTripTests
 
     [Theory]
     [MemberData(nameof(Shapes))]
-    public void ExportThenImport_AnyShape_GivesTheSameParametersBitForBit(int[] sizes, OutputHead head, StageKind stage)
+    public void ExportThenImport_AnyShape_GivesTheSameParametersBitForBit(int[] sizes, OutputHead head, InputKind stage)
     {
-        Mlp model = OnnxTestModels.Create(sizes, head, stage, seed: sizes.Sum());
+        Mlp model = OnnxModels.Create(sizes, head, stage, seed: sizes.Sum());
 
         Mlp imported = OnnxImport.Read(OnnxExport.ToBytes(model)).Model;
 
@@ -40,12 +40,12 @@ public class OnnxRoundTripTests
     }
 
     [Theory]
-    [InlineData(StageKind.Identity)]
-    [InlineData(StageKind.Pixels)]
-    [InlineData(StageKind.Standardized)]
-    public void ExportThenImport_Predictions_AreIdentical(StageKind stage)
+    [InlineData(InputKind.Identity)]
+    [InlineData(InputKind.Pixels)]
+    [InlineData(InputKind.Standardized)]
+    public void ExportThenImport_Predictions_AreIdentical(InputKind stage)
     {
-        Mlp model = OnnxTestModels.Create([9, 16, 4], OutputHead.Softmax, stage, seed: 3);
+        Mlp model = OnnxModels.Create([9, 16, 4], OutputHead.Softmax, stage, seed: 3);
         Mlp imported = OnnxImport.Read(OnnxExport.ToBytes(model)).Model;
         float[] expected = new float[4];
         float[] actual = new float[4];
@@ -62,7 +62,7 @@ public class OnnxRoundTripTests
     [Fact]
     public void ExportThenImport_Learner_RestoresAlgorithmSettingsAndProvenance()
     {
-        Mlp model = OnnxTestModels.Create([4, 3, 2], OutputHead.Softmax, StageKind.Pixels, seed: 4);
+        Mlp model = OnnxModels.Create([4, 3, 2], OutputHead.Softmax, InputKind.Pixels, seed: 4);
         Hyperparameters settings = Hyperparameters.For(LearningAlgorithm.ILSgd) with { LearningRate = 0.1f / 3, GammaDecay = 1e-7f };
         var learner = new OnlineLearner(model, LearningAlgorithm.ILSgd, settings) { SamplesSeen = 60_000 };
         var options = new OnnxExportOptions { SourceName = "sensor-7", ClassNames = ["off", "on"] };
@@ -82,7 +82,7 @@ public class OnnxRoundTripTests
     [Fact]
     public void CreateLearner_OtherAlgorithm_UsesItsDefaultsAndKeepsLearning()
     {
-        Mlp model = OnnxTestModels.Create([4, 3, 2], OutputHead.Softmax, StageKind.Identity, seed: 5);
+        Mlp model = OnnxModels.Create([4, 3, 2], OutputHead.Softmax, InputKind.Identity, seed: 5);
         var learner = new OnlineLearner(model, LearningAlgorithm.BPSgd);
         OnnxImportedModel imported = OnnxImport.Read(OnnxExport.ToBytes(learner));
 
@@ -97,7 +97,7 @@ public class OnnxRoundTripTests
     [Fact]
     public void Read_ModelWithoutLearner_HasNoTrainingFacts()
     {
-        OnnxImportedModel imported = OnnxImport.Read(OnnxExport.ToBytes(OnnxTestModels.Create([2, 2], OutputHead.Sigmoid, StageKind.Identity, seed: 6)));
+        OnnxImportedModel imported = OnnxImport.Read(OnnxExport.ToBytes(OnnxModels.Create([2, 2], OutputHead.Sigmoid, InputKind.Identity, seed: 6)));
 
         Assert.Null(imported.Algorithm);
         Assert.Null(imported.Hyperparameters);

@@ -3,51 +3,9 @@ using Google.Protobuf;
 
 namespace EdgeIL.Learner.Tests.Onnx;
 
-/// <summary>The input stages a model can have when it is exported.</summary>
-public enum StageKind
-{
-    /// <summary>Offset 0, scale 1: no Sub or Mul node.</summary>
-    Identity,
-
-    /// <summary>Pixels: offset 0 and scale 1/255 for every feature, so only a Mul node.</summary>
-    Pixels,
-
-    /// <summary>A fixed offset and scale per feature: Sub then Mul.</summary>
-    PerFeature,
-
-    /// <summary>Running standardisation over seeded samples, frozen.</summary>
-    Standardized,
-}
-
-/// <summary>Seeded models and hand-built ONNX graphs for the export and import tests.</summary>
+/// <summary>Hand-built ONNX graphs, as other exporters write them, and a float64 reference forward pass.</summary>
 internal static class OnnxTestModels
 {
-    public static Mlp Create(int[] sizes, OutputHead head, StageKind stage, int seed)
-    {
-        var model = Mlp.CreateRandom(sizes, head, seed);
-        int features = sizes[0];
-        switch (stage)
-        {
-            case StageKind.Pixels:
-                model.Input.SetFixed(0f, 1f / 255);
-                break;
-            case StageKind.PerFeature:
-                model.Input.SetFixed(TestData.Uniform(features, seed + 1, 3f), TestData.Uniform(features, seed + 2).Select(v => 0.5f + Math.Abs(v)).ToArray());
-                break;
-            case StageKind.Standardized:
-                model.Input.StartStandardizing();
-                for (int i = 0; i < 50; i++)
-                {
-                    model.Input.Observe(TestData.Uniform(features, seed + 10 + i, 20f));
-                }
-
-                model.Input.Freeze();
-                break;
-        }
-
-        return model;
-    }
-
     /// <summary>A float tensor initializer, as raw little-endian bytes or (<paramref name="asFloatData"/>) in float_data.</summary>
     public static TensorProto Tensor(string name, float[] values, long[] dims, bool asFloatData = false)
     {
