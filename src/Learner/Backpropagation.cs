@@ -35,7 +35,7 @@ internal static class Backpropagation
             }
         }
 
-        InferenceRelaxation.ApplyOutputFunction(model, workspace, batch);
+        workspace.ApplyOutputFunction(model.Head, model.OutputSize, batch);
         double loss = 0;
         int d = model.OutputSize;
         for (int b = 0; b < batch; b++)

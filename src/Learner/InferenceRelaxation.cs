@@ -12,7 +12,7 @@ namespace EdgeIL.Learner;
 /// </summary>
 internal static class InferenceRelaxation
 {
-    /// <summary>Runs the iterations on a batch whose feed-forward pass is in the workspace.</summary>
+    /// <summary>Runs the iterations on a batch whose feed-forward pass and output errors are in the workspace.</summary>
     public static void Run(
         Mlp model, LearningAlgorithm algorithm, Hyperparameters hyperparameters, LearnerWorkspace workspace,
         int batch, int iterations, SimdLevel level)
@@ -32,7 +32,6 @@ internal static class InferenceRelaxation
             Array.Clear(workspace.Propagated[n]);
         }
 
-        SetOutputErrors(model, algorithm, hyperparameters, workspace, batch);
         if (layers == 1)
         {
             return;
@@ -62,45 +61,11 @@ internal static class InferenceRelaxation
             }
 
             ComputeOutput(model, workspace, batch);
-            SetOutputErrors(model, algorithm, hyperparameters, workspace, batch);
+            OutputTarget.SetErrors(model, algorithm, hyperparameters, workspace, batch);
             if (!last)
             {
                 PropagateOutputError(model, workspace, batch, outputErrorWeight);
             }
-        }
-    }
-
-    /// <summary><c>s_n = mean_b ||a_n||^2 + 1 + eps</c> over the batch: the denominator of the normalised rules.</summary>
-    public static float SquaredNorm(LearnerWorkspace workspace, int layer, int width, int batch, float epsilon)
-    {
-        float sum = TensorPrimitives.SumOfSquares(workspace.Presynaptic[layer].AsSpan(0, batch * width));
-        return sum / batch + 1f + epsilon;
-    }
-
-    /// <summary>Computes <c>sigma(p_N)</c> from the logits in <c>Prediction[N]</c>, sample by sample.</summary>
-    public static void ApplyOutputFunction(Mlp model, LearnerWorkspace workspace, int batch)
-    {
-        int d = model.OutputSize;
-        for (int b = 0; b < batch; b++)
-        {
-            OutputFunctions.Apply(model.Head, workspace.Prediction[^1].AsSpan(b * d, d), workspace.Output.AsSpan(b * d, d));
-        }
-    }
-
-    /// <summary>Writes the output target and <c>e_N</c> of every sample from the current <c>sigma(p_N)</c> and <c>s_{N-1}</c>.</summary>
-    public static void SetOutputErrors(Mlp model, LearningAlgorithm algorithm, Hyperparameters hyperparameters, LearnerWorkspace workspace, int batch)
-    {
-        int layers = model.LayerCount;
-        int d = model.OutputSize;
-        float squaredNorm = algorithm.UsesProximalTarget()
-            ? SquaredNorm(workspace, layers - 1, model.LayerSizes[layers - 1], batch, hyperparameters.Epsilon)
-            : 0f;
-        for (int b = 0; b < batch; b++)
-        {
-            OutputTarget.Compute(
-                algorithm, hyperparameters, squaredNorm,
-                workspace.Output.AsSpan(b * d, d), workspace.Label.AsSpan(b * d, d),
-                workspace.Target.AsSpan(b * d, d), workspace.Error[layers].AsSpan(b * d, d));
         }
     }
 
@@ -140,7 +105,7 @@ internal static class InferenceRelaxation
                 workspace.Prediction[n + 1].AsSpan(b * outputs, outputs));
         }
 
-        ApplyOutputFunction(model, workspace, batch);
+        workspace.ApplyOutputFunction(model.Head, outputs, batch);
     }
 
     private static void PropagateOutputError(Mlp model, LearnerWorkspace workspace, int batch, float weight)

@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace EdgeIL.Learner;
 
 /// <summary>
@@ -67,4 +69,17 @@ internal sealed class LearnerWorkspace
 
     /// <summary>One output vector of scratch space.</summary>
     public float[] Scratch { get; }
+
+    /// <summary><c>s_n = mean_b ||a_n||^2 + 1 + eps</c> over the batch: the denominator of the normalised rules.</summary>
+    public float SquaredNorm(int layer, int width, int batch, float epsilon) =>
+        TensorPrimitives.SumOfSquares(Presynaptic[layer].AsSpan(0, batch * width)) / batch + 1f + epsilon;
+
+    /// <summary>Computes <see cref="Output"/> <c>= sigma(p_N)</c> from the logits in the last <see cref="Prediction"/>, sample by sample.</summary>
+    public void ApplyOutputFunction(OutputHead head, int outputs, int batch)
+    {
+        for (int b = 0; b < batch; b++)
+        {
+            OutputFunctions.Apply(head, Prediction[^1].AsSpan(b * outputs, outputs), Output.AsSpan(b * outputs, outputs));
+        }
+    }
 }

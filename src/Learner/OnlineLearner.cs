@@ -174,6 +174,7 @@ public sealed class OnlineLearner
 
         targets.CopyTo(workspace.Label);
         float loss = (float)(Backpropagation.Forward(Model, workspace, batchSize) / batchSize);
+        OutputTarget.SetErrors(Model, Algorithm, Hyperparameters, workspace, batchSize);
         int iterations = 0;
         if (Algorithm.UsesInference())
         {
@@ -182,7 +183,6 @@ public sealed class OnlineLearner
         }
         else
         {
-            InferenceRelaxation.SetOutputErrors(Model, Algorithm, Hyperparameters, workspace, batchSize);
             Backpropagation.Run(Model, workspace, batchSize);
         }
 
@@ -233,7 +233,7 @@ public sealed class OnlineLearner
         for (int n = 0; n < Model.LayerCount; n++)
         {
             _layerScale[n] = Algorithm.IsNormalized()
-                ? 1f / InferenceRelaxation.SquaredNorm(workspace, n, Model.LayerSizes[n], batch, Hyperparameters.Epsilon)
+                ? 1f / workspace.SquaredNorm(n, Model.LayerSizes[n], batch, Hyperparameters.Epsilon)
                 : Algorithm.UsesAdam() ? 1f : Hyperparameters.LearningRate;
         }
     }

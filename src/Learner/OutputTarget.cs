@@ -40,4 +40,21 @@ internal static class OutputTarget
             error[i] = target[i] - output[i];
         }
     }
+
+    /// <summary>Writes the output target and <c>e_N</c> of every sample from the current <c>sigma(p_N)</c> and <c>s_{N-1}</c>.</summary>
+    public static void SetErrors(Mlp model, LearningAlgorithm algorithm, Hyperparameters hyperparameters, LearnerWorkspace workspace, int batch)
+    {
+        int layers = model.LayerCount;
+        int d = model.OutputSize;
+        float squaredNorm = algorithm.UsesProximalTarget()
+            ? workspace.SquaredNorm(layers - 1, model.LayerSizes[layers - 1], batch, hyperparameters.Epsilon)
+            : 0f;
+        for (int b = 0; b < batch; b++)
+        {
+            Compute(
+                algorithm, hyperparameters, squaredNorm,
+                workspace.Output.AsSpan(b * d, d), workspace.Label.AsSpan(b * d, d),
+                workspace.Target.AsSpan(b * d, d), workspace.Error[layers].AsSpan(b * d, d));
+        }
+    }
 }

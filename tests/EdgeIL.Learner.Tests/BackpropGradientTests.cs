@@ -19,7 +19,7 @@ public class BackpropGradientTests
         x.CopyTo(workspace.Activity[0], 0);
         y.CopyTo(workspace.Label, 0);
         Backpropagation.Forward(model, workspace, 1);
-        InferenceRelaxation.SetOutputErrors(model, LearningAlgorithm.BPSgd, Hyperparameters.For(LearningAlgorithm.BPSgd), workspace, 1);
+        OutputTarget.SetErrors(model, LearningAlgorithm.BPSgd, Hyperparameters.For(LearningAlgorithm.BPSgd), workspace, 1);
         Backpropagation.Run(model, workspace, 1);
 
         double[][] weights = Enumerable.Range(0, model.LayerCount).Select(n => model.GetWeights(n).ToArray().Select(v => (double)v).ToArray()).ToArray();
