@@ -50,9 +50,6 @@ public sealed class DeviceRuntime : IDisposable
     /// <summary>Gets the checkpoint the model was resumed from; null for a fresh model.</summary>
     public string? ResumedFrom { get; private set; }
 
-    /// <summary>Gets the checkpoints that were newer than the one resumed from but could not be loaded.</summary>
-    public IReadOnlyList<string> RejectedCheckpoints { get; private set; } = [];
-
     /// <summary>Composes the runtime.</summary>
     /// <param name="loaded">The validated configuration.</param>
     /// <param name="environment">The process around the runtime.</param>
@@ -153,7 +150,6 @@ public sealed class DeviceRuntime : IDisposable
         var store = new CheckpointStore(environment.StateDirectory, configuration.Persistence.KeepCheckpoints);
         var rejected = new List<string>();
         (OnlineLearner Learner, string Path)? resumed = store.LoadNewest(rejected);
-        RejectedCheckpoints = rejected;
         foreach (string message in rejected)
         {
             environment.Error.WriteLine($"skipping damaged checkpoint: {message}");
