@@ -356,8 +356,8 @@ public sealed class DeviceLoop : IDisposable
         }
     }
 
-    /// <summary>Gets a copy of the status as it would be written now.</summary>
-    /// <returns>The status.</returns>
+    /// <summary>Gets the status as it would be written now.</summary>
+    /// <returns>The loop's own status object, refreshed; not a copy, so the next status write changes it.</returns>
     public DeviceStatus SnapshotStatus()
     {
         FillStatus("running");
