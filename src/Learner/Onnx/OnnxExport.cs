@@ -220,7 +220,7 @@ public static class OnnxExport
         }
 
         string relu = prefix + ".relu";
-        graph.Node.Add(Node("Relu", prefix + ".relu", linear, relu));
+        graph.Node.Add(Node("Relu", relu, linear, relu));
         return relu;
     }
 
