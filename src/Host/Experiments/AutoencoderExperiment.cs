@@ -1,6 +1,5 @@
 using System.Globalization;
 using EdgeIL.Host.Data;
-using EdgeIL.Host.Reports;
 using EdgeIL.Host.Runs;
 using EdgeIL.Learner;
 
@@ -59,19 +58,13 @@ public sealed class AutoencoderExperiment : OnlineRunExperiment
     public override ExperimentSummary Summarise(IReadOnlyList<ExperimentOutcome> outcomes, ExperimentSettings settings, string outFolder)
     {
         var table = new ResultTable("Test binary cross-entropy per pixel after one pass, mean (±std) over seeds", "algorithm", ["EdgeIL", "paper (table 3)"], "F4");
-        var series = new List<Series>();
         foreach (string row in Rows(outcomes))
         {
             double paper = s_paper.TryGetValue(LearningAlgorithms.Parse(row), out double value) ? value : double.NaN;
             table.Add(row, [Values(outcomes, row, string.Empty, r => r.Final.TestBcePerPixel), [paper]]);
-            long[] points = outcomes.First(o => o.Run.Row == row).Result.Checkpoints.Select(c => c.Samples).ToArray();
-            SeedStatistics[] curve = points
-                .Select(p => SeedStatistics.Of(Values(outcomes, row, string.Empty, r => r.Checkpoints.Where(c => c.Samples == p).Select(c => c.TestBcePerPixel).DefaultIfEmpty(double.NaN).First())))
-                .ToArray();
-            series.Add(new Series(row, points.Select(p => (double)p).ToArray(), curve.Select(s => s.Mean).ToArray(), curve.Select(s => s.StandardDeviation).ToArray()));
         }
 
-        Charts.LearningCurves(Path.Combine(outFolder, "autoencoder.png"), $"Online autoencoder on {outcomes[0].Run.Data.Name}", "test BCE per pixel", series);
+        LearningCurveChart.Write(outcomes, Path.Combine(outFolder, "autoencoder.png"), $"Online autoencoder on {outcomes[0].Run.Data.Name}");
         RunOptions first = outcomes[0].Run.Options;
         string notes = string.Create(
             CultureInfo.InvariantCulture,

@@ -74,7 +74,7 @@ public sealed class DataConstrainedExperiment : OnlineRunExperiment
             final.Add(row, columns.Select(c => Values(outcomes, row, c, r => r.Final.TestAccuracy * 100)).ToArray());
         }
 
-        Experiments.LearningCurveChart.Write(outcomes.Where(o => o.Run.Column == columns[0]).ToArray(), Path.Combine(outFolder, "data-constrained.png"), $"{columns[0]} on {outcomes[0].Run.Data.Name}");
+        LearningCurveChart.Write(outcomes.Where(o => o.Run.Column == columns[0]).ToArray(), Path.Combine(outFolder, "data-constrained.png"), $"{columns[0]} on {outcomes[0].Run.Data.Name}");
         string notes = string.Create(
             CultureInfo.InvariantCulture,
             $"Network {string.Join('-', outcomes[0].Run.Options.Layers)}, batch {BatchSize} (or the whole subset when smaller), {outcomes[0].Run.Options.Samples:N0} samples per run, the same for every subset size ({(double)outcomes[0].Run.Options.Samples! / outcomes[0].Run.Data.Train.Count:N0} passes over the {outcomes[0].Run.Data.Train.Count} samples of the smallest subset), {settings.Seeds} seeds; settings {SettingsOf(outcomes)}. Each seed draws its own subset: the first samples of each class in a seeded shuffle of the training set. Test accuracy on the whole held-out set. The chart shows the smallest subset.");

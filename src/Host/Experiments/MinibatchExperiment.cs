@@ -54,7 +54,7 @@ public sealed class MinibatchExperiment : OnlineRunExperiment
             table.Add(row, [Values(outcomes, row, string.Empty, r => r.Final.TestAccuracy * 100), Values(outcomes, row, string.Empty, r => r.Final.PrequentialAccuracy * 100)]);
         }
 
-        Experiments.LearningCurveChart.Write(outcomes, Path.Combine(outFolder, "minibatch.png"), $"Batch 64 on {outcomes[0].Run.Data.Name}");
+        LearningCurveChart.Write(outcomes, Path.Combine(outFolder, "minibatch.png"), $"Batch 64 on {outcomes[0].Run.Data.Name}");
         RunOptions first = outcomes[0].Run.Options;
         string notes = string.Create(
             CultureInfo.InvariantCulture,

@@ -1,6 +1,5 @@
 using System.Globalization;
 using EdgeIL.Host.Data;
-using EdgeIL.Host.Reports;
 using EdgeIL.Host.Runs;
 using EdgeIL.Learner;
 
@@ -55,16 +54,12 @@ public sealed class OnlineExperiment : OnlineRunExperiment
             "algorithm",
             columns.Select(c => c.ToString("N0", CultureInfo.InvariantCulture)).ToArray(),
             "F2");
-        var series = new List<Series>();
         foreach (string row in Rows(outcomes))
         {
             table.Add(row, columns.Select(c => Values(outcomes, row, string.Empty, r => AccuracyAt(r, c))).ToArray());
-            long[] points = outcomes.First(o => o.Run.Row == row).Result.Checkpoints.Select(c => c.Samples).ToArray();
-            SeedStatistics[] curve = points.Select(p => SeedStatistics.Of(Values(outcomes, row, string.Empty, r => AccuracyAt(r, p)))).ToArray();
-            series.Add(new Series(row, points.Select(p => (double)p).ToArray(), curve.Select(s => s.Mean).ToArray(), curve.Select(s => s.StandardDeviation).ToArray()));
         }
 
-        Charts.LearningCurves(Path.Combine(outFolder, "online.png"), $"Online {outcomes[0].Run.Data.Name}, batch 1: test accuracy", "test accuracy (%)", series);
+        LearningCurveChart.Write(outcomes, Path.Combine(outFolder, "online.png"), $"Online {outcomes[0].Run.Data.Name}, batch 1: test accuracy");
         string notes = string.Create(
             CultureInfo.InvariantCulture,
             $"Network {string.Join('-', outcomes[0].Run.Options.Layers)}, batch 1, {samples:N0} samples (one pass unless --samples says otherwise), {settings.Seeds} seeds; settings {SettingsOf(outcomes)}. Test accuracy on the whole held-out set.");

@@ -22,7 +22,15 @@ public readonly record struct SeedStatistics(double Mean, double StandardDeviati
         return new SeedStatistics(mean, Math.Sqrt(variance), finite.Length);
     }
 
-    /// <summary>"mean (±std)" as the paper's tables print it, or a dash when nothing was measured.</summary>
-    public string Format(string format) =>
-        Count == 0 ? "–" : string.Create(CultureInfo.InvariantCulture, $"{Mean.ToString(format, CultureInfo.InvariantCulture)} (±{StandardDeviation.ToString(format, CultureInfo.InvariantCulture)})");
+    /// <summary>
+    /// "mean (±std)" as the paper's tables print it; the mean alone for a single value (one seed, or
+    /// a number quoted from the paper), where a spread of 0 would claim what was not measured; a
+    /// dash when nothing was measured.
+    /// </summary>
+    public string Format(string format) => Count switch
+    {
+        0 => "–",
+        1 => Mean.ToString(format, CultureInfo.InvariantCulture),
+        _ => string.Create(CultureInfo.InvariantCulture, $"{Mean.ToString(format, CultureInfo.InvariantCulture)} (±{StandardDeviation.ToString(format, CultureInfo.InvariantCulture)})"),
+    };
 }
