@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using EdgeIL.Device.Streams;
 using EdgeIL.Learner;
 
@@ -52,7 +53,7 @@ public sealed class TestEvaluator
         {
             model.ComputeLogits(_test.GetFeatures(i), _logits);
             int label = _test.GetLabel(i);
-            correct += System.Numerics.Tensors.TensorPrimitives.IndexOfMax(_logits) == label ? 1 : 0;
+            correct += TensorPrimitives.IndexOfMax(_logits) == label ? 1 : 0;
             Array.Clear(_target);
             _target[label] = 1f;
             loss += OutputFunctions.Loss(model.Head, _logits, _target);

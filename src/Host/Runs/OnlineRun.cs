@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Numerics.Tensors;
 using EdgeIL.Device.Streams;
 using EdgeIL.Host.Data;
 using EdgeIL.Learner;
@@ -148,7 +149,7 @@ public static class OnlineRun
             long start = Stopwatch.GetTimestamp();
             model.ComputeLogits(input, logits);
             predictTimes.Add(Stopwatch.GetTimestamp() - start);
-            window.Add(classify && IndexOfMax(logits) == label, OutputFunctions.Loss(model.Head, logits, target));
+            window.Add(classify && TensorPrimitives.IndexOfMax(logits) == label, OutputFunctions.Loss(model.Head, logits, target));
             if (++inBatch < batch && seen + inBatch < total)
             {
                 continue;
@@ -202,6 +203,4 @@ public static class OnlineRun
             observer?.Evaluated(evaluation);
         }
     }
-
-    private static int IndexOfMax(ReadOnlySpan<float> values) => System.Numerics.Tensors.TensorPrimitives.IndexOfMax(values);
 }
