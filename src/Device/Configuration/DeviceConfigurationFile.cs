@@ -39,6 +39,13 @@ public static class DeviceConfigurationFile
     public static DeviceConfiguration Parse(ReadOnlySpan<byte> utf8Json, string fileName)
     {
         ArgumentNullException.ThrowIfNull(fileName);
+
+        // Editors on Windows save UTF-8 with a byte-order mark; the JSON reader refuses one, a person would not.
+        if (utf8Json.StartsWith("\uFEFF"u8))
+        {
+            utf8Json = utf8Json[3..];
+        }
+
         DeviceConfiguration? configuration;
         try
         {

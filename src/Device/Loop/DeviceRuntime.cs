@@ -106,7 +106,7 @@ public sealed class DeviceRuntime : IDisposable
         DeviceConfiguration configuration = loaded.Configuration;
         string name = loaded.Name;
         string file = Path.GetFileName(loaded.FilePath);
-        Directory.CreateDirectory(environment.StateDirectory);
+        CreateStateDirectory(environment.StateDirectory);
         bool selfSupervised = configuration.Targets.Kind == "none";
         GpioController? gpio = null;
         GpioController Gpio() => gpio ??= Own(environment.Hardware.OpenGpio(configuration.Gpio));
@@ -208,14 +208,24 @@ public sealed class DeviceRuntime : IDisposable
         if (configuration.Outputs.Recording is { } recording)
         {
             string path = Path.GetFullPath(Path.Combine(environment.StateDirectory, recording.Path));
-            var writer = new RecordingWriter(
-                path,
-                source.FeatureCount,
-                selfSupervised ? 0 : outputs,
-                recording.Element == "uint8" ? RecordingElement.UInt8 : RecordingElement.Float32,
-                (float)configuration.Loop.TickHz,
-                environment.Time.GetUtcNow().ToUnixTimeMilliseconds(),
-                (long)recording.MaxMegabytes << 20);
+            RecordingWriter writer;
+            try
+            {
+                writer = new RecordingWriter(
+                    path,
+                    source.FeatureCount,
+                    selfSupervised ? 0 : outputs,
+                    recording.Element == "uint8" ? RecordingElement.UInt8 : RecordingElement.Float32,
+                    (float)configuration.Loop.TickHz,
+                    environment.Time.GetUtcNow().ToUnixTimeMilliseconds(),
+                    (long)recording.MaxMegabytes << 20);
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                // A path the configuration names, not a device: fixing the file is the remedy, so it is a configuration error.
+                throw new ConfigurationException($"{file}: outputs.recording.path: cannot write {path}: {exception.Message}", exception);
+            }
+
             tickOutputs.Add(Own(new RecordingOutput(writer, selfSupervised)));
         }
 
@@ -333,6 +343,18 @@ public sealed class DeviceRuntime : IDisposable
         }
     }
 
+    private static void CreateStateDirectory(string stateDirectory)
+    {
+        try
+        {
+            Directory.CreateDirectory(stateDirectory);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigurationException($"--state-dir {stateDirectory}: cannot be created: {exception.Message}", exception);
+        }
+    }
+
     private static ReplaySource OpenReplay(LoadedConfiguration loaded, ReplaySettings replay)
     {
         string file = Path.GetFileName(loaded.FilePath);
@@ -367,6 +389,11 @@ public sealed class DeviceRuntime : IDisposable
         catch (DataFormatException exception)
         {
             throw new ConfigurationException($"{file}: source.replay: {exception.Message}", exception);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            // A folder given as a file, or a file this user may not read: still a path in the configuration.
+            throw new ConfigurationException($"{file}: source.replay.path: {exception.Message}", exception);
         }
     }
 }

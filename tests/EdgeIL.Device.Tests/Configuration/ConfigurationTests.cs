@@ -28,6 +28,30 @@ public sealed class ConfigurationTests
     }
 
     [Fact]
+    public void Load_FileWithUtf8ByteOrderMark_IsAccepted()
+    {
+        using var directory = new TemporaryDirectory();
+        string path = directory.File("saved-on-windows.json");
+        File.WriteAllText(path, """{ "loop": { "tickHz": 12 }, "source": { "replay": { "path": "x" } } }""", new UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+        Assert.Equal(0xEF, File.ReadAllBytes(path)[0]);
+
+        LoadedConfiguration loaded = DeviceConfigurationFile.Load(path);
+
+        Assert.Equal(12, loaded.Configuration.Loop.TickHz);
+    }
+
+    [Fact]
+    public void Load_Folder_IsAConfigurationErrorNamingIt()
+    {
+        using var directory = new TemporaryDirectory();
+        Directory.CreateDirectory(directory.File("device.json"));
+
+        var exception = Assert.Throws<ConfigurationException>(() => DeviceConfigurationFile.Load(directory.File("device.json")));
+
+        Assert.StartsWith("device.json: cannot be read", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Parse_I2cBusOutOfRange_NamesFileAndField()
     {
         var exception = Assert.Throws<ConfigurationException>(() => Parse(

@@ -73,10 +73,58 @@ public sealed class DeviceRuntimeTests
         Assert.Contains("a 4-16-3 softmax il-prox model", exception.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Create_RecordingPathIsAFolder_IsAConfigurationErrorNamingTheField()
+    {
+        using var directory = new TemporaryDirectory();
+        string state = Path.Combine(directory.Path, "state");
+        Directory.CreateDirectory(Path.Combine(state, "rec.eilrec"));
+
+        var exception = Assert.Throws<ConfigurationException>(() => DeviceRuntime.Create(WriteConfiguration(directory, hidden: 8), Environment(state)));
+
+        Assert.StartsWith("device.json: outputs.recording.path: cannot write ", exception.Message, StringComparison.Ordinal);
+        Assert.Contains("rec.eilrec", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Create_RecordingInAMissingFolder_IsAConfigurationError()
+    {
+        using var directory = new TemporaryDirectory();
+        string state = Path.Combine(directory.Path, "state");
+
+        var exception = Assert.Throws<ConfigurationException>(() => DeviceRuntime.Create(WriteConfiguration(directory, hidden: 8, recordingPath: "no/such/folder/rec.eilrec"), Environment(state)));
+
+        Assert.StartsWith("device.json: outputs.recording.path: cannot write ", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Create_ReplayPathIsAFolder_IsAConfigurationErrorNamingTheField()
+    {
+        using var directory = new TemporaryDirectory();
+        Directory.CreateDirectory(directory.File("folder.csv"));
+
+        var exception = Assert.Throws<ConfigurationException>(() => DeviceRuntime.Create(WriteConfiguration(directory, hidden: 8, dataPath: "folder.csv"), Environment(Path.Combine(directory.Path, "state"))));
+
+        Assert.StartsWith("device.json: source.replay", exception.Message, StringComparison.Ordinal);
+        Assert.Contains("folder.csv", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Create_StateDirectoryUnderAFile_IsAConfigurationErrorNamingIt()
+    {
+        using var directory = new TemporaryDirectory();
+        LoadedConfiguration loaded = WriteConfiguration(directory, hidden: 8);
+        string state = Path.Combine(directory.File("data.csv"), "state");
+
+        var exception = Assert.Throws<ConfigurationException>(() => DeviceRuntime.Create(loaded, Environment(state)));
+
+        Assert.StartsWith($"--state-dir {state}: cannot be created", exception.Message, StringComparison.Ordinal);
+    }
+
     private static DeviceEnvironment Environment(string state) =>
         new(state, new UnusedHardware(), new ManualClock(), TextWriter.Null, TextWriter.Null, TextReader.Null);
 
-    private static LoadedConfiguration WriteConfiguration(TemporaryDirectory directory, int hidden, string modelExtras = "")
+    private static LoadedConfiguration WriteConfiguration(TemporaryDirectory directory, int hidden, string modelExtras = "", string recordingPath = "rec.eilrec", string dataPath = "data.csv")
     {
         var csv = new StringBuilder("a,b,c,d,label\n");
         var dataset = LoopHarness.SeparableDataset(60, seed: 1);
@@ -92,8 +140,8 @@ public sealed class DeviceRuntimeTests
             {
               "loop": { "tickHz": 50 },
               "model": { "hiddenLayers": [{{hidden}}]{{modelExtras}} },
-              "source": { "kind": "replay", "replay": { "format": "csv", "path": "data.csv" } },
-              "outputs": { "console": false, "recording": { "path": "rec.eilrec" } }
+              "source": { "kind": "replay", "replay": { "format": "csv", "path": "{{dataPath}}" } },
+              "outputs": { "console": false, "recording": { "path": "{{recordingPath}}" } }
             }
             """);
         return DeviceConfigurationFile.Load(path);
