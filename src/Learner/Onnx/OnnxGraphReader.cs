@@ -18,6 +18,7 @@ internal sealed class OnnxGraphReader
 
     private readonly ModelProto _model;
     private readonly string? _filePath;
+    private readonly OutputHead? _requestedHead;
     private readonly Dictionary<string, TensorProto> _initializers = new(StringComparer.Ordinal);
     private readonly HashSet<string> _sparseInitializers = new(StringComparer.Ordinal);
     private readonly List<float[]> _weights = [];
@@ -35,10 +36,16 @@ internal sealed class OnnxGraphReader
     private string? _logits;
     private string? _headOutput;
 
-    public OnnxGraphReader(ModelProto model, string? filePath)
+    public OnnxGraphReader(ModelProto model, string? filePath, OutputHead? requestedHead)
     {
+        if (requestedHead is { } head && !Enum.IsDefined(head))
+        {
+            throw new ArgumentOutOfRangeException(nameof(requestedHead), head, "Unknown output head.");
+        }
+
         _model = model;
         _filePath = filePath;
+        _requestedHead = requestedHead;
     }
 
     public OnnxImportedModel Read()
@@ -85,6 +92,19 @@ internal sealed class OnnxGraphReader
         }
 
         CheckGraphOutputs(graph);
+        bool headFromGraph = _headOutput is not null;
+        if (_requestedHead is { } requested)
+        {
+            if (headFromGraph && requested != _head)
+            {
+                // The graph's own output function is part of what the model computes; swapping it
+                // would import a different model under the same weights.
+                throw Fail($"the graph ends in its own {_head} (output '{_headOutput}'), so its head is {_head.ToString().ToLowerInvariant()}; a {requested.ToString().ToLowerInvariant()} head cannot be chosen for it");
+            }
+
+            _head = requested;
+        }
+
         Mlp mlp = BuildModel();
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (StringStringEntryProto entry in _model.MetadataProps)
@@ -92,7 +112,7 @@ internal sealed class OnnxGraphReader
             metadata.TryAdd(entry.Key, entry.Value);
         }
 
-        return new OnnxImportedModel(mlp, _model.ProducerName, _model.ProducerVersion, _model.IrVersion, opset, metadata);
+        return new OnnxImportedModel(mlp, headFromGraph, _model.ProducerName, _model.ProducerVersion, _model.IrVersion, opset, metadata);
     }
 
     private long DefaultOpset()

@@ -16,8 +16,10 @@ namespace EdgeIL.Learner.Onnx;
 /// <item>linear layers, each <c>Gemm(h, B, C)</c> with <c>transA=0</c> and any <c>transB</c>,
 /// <c>alpha</c> and <c>beta</c> (<c>C</c> optional), or <c>MatMul(h, B)</c> optionally followed by
 /// <c>Add</c> of a bias; <c>B</c> and <c>C</c> initializers; <c>Relu</c> between consecutive layers;</item>
-/// <item>optionally a final <c>Softmax</c> over the last axis or <c>Sigmoid</c>, which sets the head
-/// (none: the identity head).</item>
+/// <item>optionally a final <c>Softmax</c> over the last axis or <c>Sigmoid</c>, which sets the head.
+/// A graph that ends at the logits (as PyTorch exports an <c>nn.Linear</c> classifier head, whose
+/// softmax lives in the loss) says nothing about its head: the caller's <c>head</c> is used, else
+/// the identity head (<see cref="OnnxImportedModel.HeadFromGraph"/> tells the two cases apart).</item>
 /// </list>
 /// <para>
 /// Any other operator, a branch, a constant computed by a node instead of stored as an initializer,
@@ -34,10 +36,14 @@ public static class OnnxImport
 
     /// <summary>Reads the ONNX model at <paramref name="path"/>.</summary>
     /// <param name="path">The ONNX file.</param>
+    /// <param name="head">
+    /// The output head for a graph that ends at the logits; null for the identity head. A graph that
+    /// ends in its own Softmax or Sigmoid keeps it, and asking for another head is refused.
+    /// </param>
     /// <returns>The model and what the file says about it.</returns>
     /// <exception cref="OnnxFormatException">The file is not ONNX or not an MLP EdgeIL can represent; the message names the file, and the node and operator at fault.</exception>
     /// <exception cref="IOException">The file cannot be read (for example it does not exist).</exception>
-    public static OnnxImportedModel Load(string path)
+    public static OnnxImportedModel Load(string path, OutputHead? head = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         string fullPath = Path.GetFullPath(path);
@@ -49,16 +55,17 @@ public static class OnnxImport
 
         byte[] bytes = new byte[file.Length];
         file.ReadExactly(bytes);
-        return Read(bytes, fullPath);
+        return ReadBytes(bytes, fullPath, head);
     }
 
     /// <summary>Reads an ONNX model from its bytes.</summary>
     /// <param name="data">The bytes of an ONNX <c>ModelProto</c>.</param>
+    /// <param name="head">The output head for a graph that ends at the logits, as for <see cref="Load"/>.</param>
     /// <returns>The model and what the bytes say about it.</returns>
     /// <exception cref="OnnxFormatException">The bytes are not ONNX or not an MLP EdgeIL can represent.</exception>
-    public static OnnxImportedModel Read(ReadOnlySpan<byte> data) => Read(data, filePath: null);
+    public static OnnxImportedModel Read(ReadOnlySpan<byte> data, OutputHead? head = null) => ReadBytes(data, filePath: null, head);
 
-    private static OnnxImportedModel Read(ReadOnlySpan<byte> data, string? filePath)
+    private static OnnxImportedModel ReadBytes(ReadOnlySpan<byte> data, string? filePath, OutputHead? head)
     {
         ModelProto model;
         try
@@ -71,6 +78,6 @@ public static class OnnxImport
                 filePath, $"the bytes are not a valid ONNX protobuf message, perhaps truncated or of another format ({exception.Message})", innerException: exception);
         }
 
-        return new OnnxGraphReader(model, filePath).Read();
+        return new OnnxGraphReader(model, filePath, head).Read();
     }
 }

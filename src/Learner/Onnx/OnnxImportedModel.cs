@@ -7,9 +7,10 @@ namespace EdgeIL.Learner.Onnx;
 /// </summary>
 public sealed class OnnxImportedModel
 {
-    internal OnnxImportedModel(Mlp model, string producerName, string producerVersion, long irVersion, long opsetVersion, IReadOnlyDictionary<string, string> metadata)
+    internal OnnxImportedModel(Mlp model, bool headFromGraph, string producerName, string producerVersion, long irVersion, long opsetVersion, IReadOnlyDictionary<string, string> metadata)
     {
         Model = model;
+        HeadFromGraph = headFromGraph;
         ProducerName = producerName;
         ProducerVersion = producerVersion;
         IrVersion = irVersion;
@@ -41,6 +42,12 @@ public sealed class OnnxImportedModel
 
     /// <summary>The network: the input stage (fixed offset and scale), the layers and the head.</summary>
     public Mlp Model { get; }
+
+    /// <summary>
+    /// True when the graph ends in its own <c>Softmax</c> or <c>Sigmoid</c>, which fixed the head;
+    /// false when it ends at the logits and the head is the one asked for (or the identity head).
+    /// </summary>
+    public bool HeadFromGraph { get; }
 
     /// <summary>The file's <c>producer_name</c> (<c>EdgeIL</c> for EdgeIL's own exports; empty when absent).</summary>
     public string ProducerName { get; }

@@ -72,6 +72,53 @@ public class OnnxImportTests
         Assert.Equal(OutputHead.Sigmoid, model.Head);
     }
 
+    [Theory]
+    [InlineData(null, OutputHead.Identity)]
+    [InlineData(OutputHead.Softmax, OutputHead.Softmax)]
+    [InlineData(OutputHead.Sigmoid, OutputHead.Sigmoid)]
+    public void Read_PyTorchLinearHeadEndingAtLogits_TakesTheRequestedHead(OutputHead? requested, OutputHead expected)
+    {
+        // torch.onnx.export of nn.Sequential(nn.Linear(4, 3), nn.ReLU(), nn.Linear(3, 2)): Gemm with
+        // transB=1 and the weights stored [outputs, inputs], ending at the logits.
+        var graph = new GraphProto { Name = "main_graph" };
+        graph.Input.Add(Value("input", "batch_size", 4));
+        graph.Initializer.Add(Tensor("0.weight", s_w0, [3, 4]));
+        graph.Initializer.Add(Tensor("0.bias", s_b0, [3]));
+        graph.Initializer.Add(Tensor("2.weight", s_w1, [2, 3]));
+        graph.Initializer.Add(Tensor("2.bias", s_b1, [2]));
+        graph.Node.Add(Node("Gemm", "/0/Gemm", ["input", "0.weight", "0.bias"], "/0/Gemm_output_0", Float("alpha", 1f), Float("beta", 1f), Int("transB", 1)));
+        graph.Node.Add(Node("Relu", "/1/Relu", ["/0/Gemm_output_0"], "/1/Relu_output_0"));
+        graph.Node.Add(Node("Gemm", "/2/Gemm", ["/1/Relu_output_0", "2.weight", "2.bias"], "output", Float("alpha", 1f), Float("beta", 1f), Int("transB", 1)));
+        graph.Output.Add(Value("output", "batch_size", 2));
+
+        OnnxImportedModel imported = OnnxImport.Read(Model(graph, opset: 17), requested);
+
+        Assert.False(imported.HeadFromGraph);
+        Assert.Equal(expected, imported.Model.Head);
+        Assert.Equal(s_w0, imported.Model.GetWeights(0).ToArray());
+        AssertPredicts(imported.Model, expected, s_w0, s_b0, s_w1, s_b1);
+    }
+
+    [Fact]
+    public void Read_GraphsOwnHeadAndAnotherRequested_RefusedNamingBoth()
+    {
+        var graph = new GraphProto();
+        graph.Input.Add(Value("x", "batch", 4));
+        graph.Initializer.Add(Tensor("w", s_w0, [3, 4]));
+        graph.Node.Add(Node("Gemm", "g", ["x", "w"], "z", Int("transB", 1)));
+        graph.Node.Add(Node("Sigmoid", "s", ["z"], "y"));
+        graph.Output.Add(Value("y", "batch", 3));
+        byte[] bytes = Model(graph);
+
+        var exception = Assert.Throws<OnnxFormatException>(() => OnnxImport.Read(bytes, OutputHead.Softmax));
+        OnnxImportedModel same = OnnxImport.Read(bytes, OutputHead.Sigmoid);
+
+        Assert.Contains("ends in its own Sigmoid", exception.Message, StringComparison.Ordinal);
+        Assert.Contains("a softmax head cannot be chosen", exception.Message, StringComparison.Ordinal);
+        Assert.True(same.HeadFromGraph);
+        Assert.Equal(OutputHead.Sigmoid, same.Model.Head);
+    }
+
     [Fact]
     public void Read_MatMulWithoutAdd_IsALayerWithoutBias()
     {
