@@ -14,6 +14,12 @@ public static class DataOptions
         DefaultValueFactory = _ => DatasetCatalog.SampleName,
     };
 
+    /// <summary><c>--data-dir</c>.</summary>
+    public static readonly Option<string?> DataDirectory = new("--data-dir")
+    {
+        Description = $"The folder holding the fetched datasets (mnist/, fashion-mnist/). Default: ${DataFolder.EnvironmentVariable}, else $XDG_DATA_HOME/edgeil, else ~/.local/share/edgeil",
+    };
+
     /// <summary><c>--label-column</c>.</summary>
     public static readonly Option<string> LabelColumn = new("--label-column")
     {
@@ -38,6 +44,7 @@ public static class DataOptions
     public static void AddTo(Command command)
     {
         command.Add(Data);
+        command.Add(DataDirectory);
         command.Add(LabelColumn);
         command.Add(TestFile);
         command.Add(TestFraction);
@@ -48,7 +55,7 @@ public static class DataOptions
     {
         string label = parse.GetValue(LabelColumn)!;
         var csv = new CsvOptions(label == "none" ? null : label, parse.GetValue(TestFile), parse.GetValue(TestFraction), task == LearningTask.Regress);
-        TrainTestData data = DatasetCatalog.Load(parse.GetValue(Data)!, csv);
+        TrainTestData data = DatasetCatalog.Load(parse.GetValue(Data)!, csv, parse.GetValue(DataDirectory));
         return task == LearningTask.Regress && data.TargetCount == 0
             ? throw new ArgumentException($"--task regress needs real-valued targets: a CSV file with --label-column naming them; {data.Name} has none.")
             : data;

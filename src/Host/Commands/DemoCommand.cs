@@ -38,7 +38,7 @@ public static class DemoCommand
             s_samples,
             s_seed,
         };
-        command.SetAction(parse => new DemoRunner(output, error).Run(parse.GetValue(s_out)!, parse.GetValue(s_samples), parse.GetValue(s_seed)));
+        command.SetAction(parse => new DemoRunner(output, error).Run(CommandPaths.OutputFolder(parse.GetValue(s_out)!, "--out"), parse.GetValue(s_samples), parse.GetValue(s_seed)));
         return command;
     }
 }

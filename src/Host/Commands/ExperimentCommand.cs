@@ -69,6 +69,7 @@ public static class ExperimentCommand
         {
             s_name,
             s_data,
+            DataOptions.DataDirectory,
             s_out,
             s_seeds,
             s_samples,
@@ -77,8 +78,9 @@ public static class ExperimentCommand
             s_lr,
             s_eps,
         };
-        command.SetAction(parse => CommandErrors.Guard(error, () =>
+        command.SetAction(parse =>
         {
+            string outFolder = CommandPaths.OutputFolder(parse.GetValue(s_out)!, "--out");
             Experiment experiment = Experiment.All.Single(e => e.Name == parse.GetValue(s_name));
             if (parse.GetValue(s_seeds) < 1)
             {
@@ -89,9 +91,9 @@ public static class ExperimentCommand
                 ? list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(LearningAlgorithms.Parse).ToArray()
                 : null;
             var settings = new ExperimentSettings(parse.GetValue(s_seeds), parse.GetValue(s_samples), algorithms, parse.GetValue(s_alpha), parse.GetValue(s_lr), parse.GetValue(s_eps));
-            TrainTestData data = DatasetCatalog.Load(parse.GetValue(s_data) ?? experiment.DefaultData);
-            return new ExperimentRunnerCommand(output, error).Run(experiment, data, settings, parse.GetValue(s_out)!);
-        }));
+            TrainTestData data = DatasetCatalog.Load(parse.GetValue(s_data) ?? experiment.DefaultData, dataFolder: parse.GetValue(DataOptions.DataDirectory));
+            return new ExperimentRunnerCommand(output, error).Run(experiment, data, settings, outFolder);
+        });
         return command;
     }
 }

@@ -42,11 +42,11 @@ public static class ExportCommand
             s_source,
             s_classNames,
         };
-        command.SetAction(parse => CommandErrors.Guard(error, () => new ExportRunner(output).Run(
-            parse.GetValue(s_model)!,
-            parse.GetValue(s_onnx)!,
+        command.SetAction(parse => new ExportRunner(output).Run(
+            CommandPaths.InputFile(parse.GetValue(s_model)!, "--model"),
+            CommandPaths.OutputFile(parse.GetValue(s_onnx)!, "--onnx"),
             parse.GetValue(s_source),
-            parse.GetValue(s_classNames)?.Split(',', StringSplitOptions.TrimEntries))));
+            parse.GetValue(s_classNames)?.Split(',', StringSplitOptions.TrimEntries)));
         return command;
     }
 }

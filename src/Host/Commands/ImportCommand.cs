@@ -25,6 +25,11 @@ public static class ImportCommand
         Description = $"The learning rule to continue with: {string.Join(", ", LearningAlgorithms.Names)}. Default: the one an EdgeIL export recorded (with its settings), else il-prox",
     };
 
+    private static readonly Option<string?> s_head = new("--head")
+    {
+        Description = "The output head of a graph that ends at the logits (as PyTorch exports an nn.Linear classifier): softmax (classes, cross-entropy), sigmoid (independent probabilities, binary cross-entropy) or identity (regression, squared error). A graph that ends in its own Softmax or Sigmoid keeps it. Default: identity, with a note saying so",
+    };
+
     /// <summary>Creates the command.</summary>
     public static Command Create(TextWriter output, TextWriter error)
     {
@@ -33,12 +38,19 @@ public static class ImportCommand
             s_onnx,
             s_out,
             s_algorithm,
+            s_head,
         };
-        command.SetAction(parse => CommandErrors.Guard(error, () =>
+        s_head.AcceptOnlyFromAmong("softmax", "sigmoid", "identity");
+        command.SetAction(parse =>
         {
             string? algorithm = parse.GetValue(s_algorithm);
-            return new ImportRunner(output).Run(parse.GetValue(s_onnx)!, parse.GetValue(s_out)!, algorithm is null ? null : LearningAlgorithms.Parse(algorithm));
-        }));
+            OutputHead? head = parse.GetValue(s_head) is { } name ? Enum.Parse<OutputHead>(name, ignoreCase: true) : null;
+            return new ImportRunner(output).Run(
+                CommandPaths.InputFile(parse.GetValue(s_onnx)!, "--onnx"),
+                CommandPaths.OutputFile(parse.GetValue(s_out)!, "--out"),
+                algorithm is null ? null : LearningAlgorithms.Parse(algorithm),
+                head);
+        });
         return command;
     }
 }
@@ -47,9 +59,22 @@ public static class ImportCommand
 public sealed class ImportRunner(TextWriter output)
 {
     /// <summary>Reads the ONNX model, writes the checkpoint and returns the exit code.</summary>
-    public int Run(string onnxPath, string checkpointPath, LearningAlgorithm? algorithm)
+    /// <param name="onnxPath">The ONNX file.</param>
+    /// <param name="checkpointPath">The checkpoint to write.</param>
+    /// <param name="algorithm">The rule to continue with; null for the file's, else IL-prox.</param>
+    /// <param name="head">The head for a graph that ends at the logits; null for the identity head, with a note saying so.</param>
+    public int Run(string onnxPath, string checkpointPath, LearningAlgorithm? algorithm, OutputHead? head = null)
     {
-        OnnxImportedModel imported = OnnxImport.Load(onnxPath);
+        OnnxImportedModel imported;
+        try
+        {
+            imported = OnnxImport.Load(onnxPath, head);
+        }
+        catch (OnnxFormatException exception) when (head is not null)
+        {
+            throw new OnnxFormatException($"{exception.Message} (omit --head to keep the graph's own)", exception);
+        }
+
         OnlineLearner learner = imported.CreateLearner(algorithm);
         CheckpointFile.Save(learner, checkpointPath);
         Mlp model = learner.Model;
@@ -59,6 +84,14 @@ public sealed class ImportRunner(TextWriter output)
             $"Imported {string.Join('-', model.LayerSizes.ToArray())} with a {model.Head.ToString().ToLowerInvariant()} head (input stage: {(model.Input.IsIdentity ? "identity" : "fixed offset and scale")}) "
             + $"from {onnxPath} ({producer}, IR {imported.IrVersion}, opset {imported.OpsetVersion}).");
         output.WriteLine($"Wrote {checkpointPath}: continues with {learner.Algorithm.Name()} and {settings}, {learner.SamplesSeen} samples seen so far.");
+        if (!imported.HeadFromGraph)
+        {
+            output.WriteLine(head is null
+                ? "The graph ends at the logits, with no Softmax or Sigmoid: imported with an identity head (regression, squared error). "
+                  + "If it is a classifier (as PyTorch exports an nn.Linear head), import it again with --head softmax; for independent probabilities, --head sigmoid."
+                : $"The graph ends at the logits: imported with the {model.Head.ToString().ToLowerInvariant()} head, as --head asked.");
+        }
+
         if (learner.Adam is not null)
         {
             output.WriteLine("Adam starts from zero moments: ONNX holds no optimiser state.");

@@ -36,12 +36,13 @@ public static class PredictCommand
             s_out,
         };
         DataOptions.AddTo(command);
-        command.SetAction(parse => CommandErrors.Guard(error, () =>
+        command.SetAction(parse =>
         {
-            OnlineLearner learner = CheckpointFile.Load(parse.GetValue(s_model)!);
+            string outPath = CommandPaths.OutputFile(parse.GetValue(s_out)!, "--out");
+            OnlineLearner learner = CheckpointFile.Load(CommandPaths.InputFile(parse.GetValue(s_model)!, "--model"));
             TrainTestData data = DataOptions.Load(parse, learner.Model.Head == OutputHead.Identity ? LearningTask.Regress : LearningTask.Classify);
-            return new PredictRunner(output).Run(learner.Model, data, parse.GetValue(s_out)!);
-        }));
+            return new PredictRunner(output).Run(learner.Model, data, outPath);
+        });
         return command;
     }
 }

@@ -83,8 +83,9 @@ public static class ReplayCommand
         command.Add(s_standardize);
         command.Add(s_freezeAfter);
         command.Add(s_out);
-        command.SetAction(parse => CommandErrors.Guard(error, () =>
+        command.SetAction(parse =>
         {
+            string outFolder = CommandPaths.OutputFolder(parse.GetValue(s_out)!, "--out");
             LearningTask task = parse.GetValue(LearnerOptions.Task);
             TrainTestData data = DataOptions.Load(parse, task);
             LearningAlgorithm algorithm = LearnerOptions.ParseAlgorithm(parse);
@@ -101,8 +102,8 @@ public static class ReplayCommand
                 PrequentialWindow = parse.GetValue(s_window),
                 InputScaling = new InputScalingOptions(parse.GetValue(s_standardize), parse.GetValue(s_inputScale), parse.GetValue(s_inputOffset), parse.GetValue(s_freezeAfter)),
             };
-            return new ReplayRunner(output, error).Run(data, options, parse.GetValue(s_out)!);
-        }));
+            return new ReplayRunner(output, error).Run(data, options, outFolder);
+        });
         return command;
     }
 }

@@ -47,12 +47,13 @@ public static class VerifyOnnxCommand
             s_tolerance,
         };
         DataOptions.AddTo(command);
-        command.SetAction(parse => CommandErrors.Guard(error, () =>
+        command.SetAction(parse =>
         {
-            OnlineLearner learner = CheckpointFile.Load(parse.GetValue(s_model)!);
+            OnlineLearner learner = CheckpointFile.Load(CommandPaths.InputFile(parse.GetValue(s_model)!, "--model"));
+            string onnxPath = CommandPaths.InputFile(parse.GetValue(s_onnx)!, "--onnx");
             TrainTestData data = DataOptions.Load(parse);
-            return new VerifyOnnxRunner(output, error).Run(learner.Model, parse.GetValue(s_onnx)!, data, parse.GetValue(s_tolerance));
-        }));
+            return new VerifyOnnxRunner(output, error).Run(learner.Model, onnxPath, data, parse.GetValue(s_tolerance));
+        });
         return command;
     }
 }
@@ -81,8 +82,7 @@ public sealed class VerifyOnnxRunner(TextWriter output, TextWriter error)
         }
         catch (OnnxRuntimeException exception)
         {
-            error.WriteLine($"edgeil: ONNX Runtime cannot load '{onnxPath}': {exception.Message}");
-            return ExitCodes.BadInput;
+            throw new InvalidDataException($"ONNX Runtime cannot load '{onnxPath}': {exception.Message}", exception);
         }
 
         using (session)

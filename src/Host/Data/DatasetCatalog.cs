@@ -4,23 +4,36 @@ namespace EdgeIL.Host.Data;
 
 /// <summary>
 /// Finds data by name: <c>sample</c> (the MNIST sample shipped with EdgeIL), <c>mnist</c> and
-/// <c>fashion-mnist</c> (fetched by <c>tools/fetch-datasets</c> into <c>data/</c>), a folder of
-/// MNIST-format IDX files, a CSV file of sensor readings, or a device recording (<c>.eilrec</c>).
+/// <c>fashion-mnist</c> (fetched by <c>tools/fetch-datasets</c> into the <see cref="DataFolder"/>), a
+/// folder of MNIST-format IDX files, a CSV file of sensor readings, or a device recording (<c>.eilrec</c>).
 /// </summary>
 public static class DatasetCatalog
 {
     /// <summary>The name of the bundled sample.</summary>
     public const string SampleName = "sample";
 
-    /// <summary>The folder of the bundled MNIST sample: beside the program, or in the source tree it runs from.</summary>
-    public static string SampleFolder =>
-        FindUpwards(Path.Combine("samples", "mnist"))
-        ?? throw new DataNotFoundException("The bundled MNIST sample (samples/mnist) is missing from this installation.");
+    /// <summary>The datasets <c>tools/fetch-datasets</c> fetches into the data folder.</summary>
+    public static IReadOnlyList<string> FetchedNames { get; } = ["mnist", "fashion-mnist"];
+
+    /// <summary>The folder of the bundled MNIST sample, which ships beside the program in its build, publish and tool output.</summary>
+    public static string SampleFolder
+    {
+        get
+        {
+            string folder = Path.Combine(AppContext.BaseDirectory, "samples", "mnist");
+            return Directory.Exists(folder)
+                ? folder
+                : throw new DataNotFoundException($"The bundled MNIST sample is missing from this installation (expected {folder}); reinstall edgeil, or pass --data with another dataset.");
+        }
+    }
 
     /// <summary>Loads the train and test sets named by <paramref name="spec"/>.</summary>
     /// <exception cref="DataNotFoundException">Nothing of that name was found; the message says how to get it.</exception>
     /// <exception cref="DataFormatException">A file is malformed; the message names the file and the position.</exception>
-    public static TrainTestData Load(string spec, CsvOptions? csv = null)
+    /// <param name="spec">The data's name or path.</param>
+    /// <param name="csv">How to read a CSV file; the defaults when null.</param>
+    /// <param name="dataFolder">Where fetched datasets are; null for <see cref="DataFolder.Resolve(string?)"/>.</param>
+    public static TrainTestData Load(string spec, CsvOptions? csv = null, string? dataFolder = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(spec);
         if (spec == SampleName)
@@ -28,19 +41,20 @@ public static class DatasetCatalog
             return LoadIdxFolder(SampleFolder, SampleName);
         }
 
-        if (spec is "mnist" or "fashion-mnist")
+        if (FetchedNames.Contains(spec))
         {
-            string folder = FindUpwards(Path.Combine("data", spec))
-                ?? throw new DataNotFoundException(
-                    $"Dataset '{spec}' has not been fetched. Run `tools/fetch-datasets {spec}` from the EdgeIL folder (it needs npm), then try again.");
-            return LoadIdxFolder(folder, spec);
+            string root = dataFolder ?? DataFolder.Resolve();
+            string folder = Path.Combine(root, spec);
+            return Directory.Exists(folder)
+                ? LoadIdxFolder(folder, spec)
+                : throw new DataNotFoundException(NotFetchedMessage(spec, root));
         }
 
         if (spec.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
         {
             if (!File.Exists(spec))
             {
-                throw new DataNotFoundException($"CSV file '{spec}' does not exist.");
+                throw new DataNotFoundException(Directory.Exists(spec) ? $"CSV file '{spec}' is a folder, not a file." : $"CSV file '{spec}' does not exist.");
             }
 
             return CsvSplit.Load(spec, csv ?? new CsvOptions());
@@ -50,7 +64,7 @@ public static class DatasetCatalog
         {
             if (!File.Exists(spec))
             {
-                throw new DataNotFoundException($"Recording '{spec}' does not exist.");
+                throw new DataNotFoundException(Directory.Exists(spec) ? $"Recording '{spec}' is a folder, not a file." : $"Recording '{spec}' does not exist.");
             }
 
             return RecordingSplit.Load(spec, (csv ?? new CsvOptions()).TestFraction);
@@ -65,31 +79,29 @@ public static class DatasetCatalog
             $"Unknown data '{spec}': use '{SampleName}', 'mnist', 'fashion-mnist', a folder of MNIST-format IDX files, a .csv file or a device recording (.eilrec).");
     }
 
-    private static TrainTestData LoadIdxFolder(string folder, string name) => new(
-        name,
-        IdxDataset.LoadMnistFolder(folder, MnistSplit.Train, $"{name}/train"),
-        IdxDataset.LoadMnistFolder(folder, MnistSplit.Test, $"{name}/test"),
-        DataKind.Pixels);
-
-    /// <summary>
-    /// Looks for <paramref name="relative"/> under the working directory, the program's directory,
-    /// and each of their ancestors, so that both `dotnet run` from a clone and an installed copy find it.
-    /// </summary>
-    private static string? FindUpwards(string relative)
+    /// <summary>The one-line message for a dataset that is not in the data folder: where it was looked for and how to get it there.</summary>
+    public static string NotFetchedMessage(string name, string dataFolder)
     {
-        foreach (string start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        // A clone used before the data folder existed keeps its datasets in ./data; say so rather than fetch again.
+        string local = Path.Combine("data", name);
+        string hint = Directory.Exists(local) ? $" ({local} exists here: pass --data-dir data to use it)" : string.Empty;
+        return $"Dataset '{name}' is not in {dataFolder}{hint}: run `tools/fetch-datasets {name}` from an EdgeIL clone (needs npm; it writes to the same folder), or point --data-dir or ${DataFolder.EnvironmentVariable} at a folder holding {name}/.";
+    }
+
+    private static TrainTestData LoadIdxFolder(string folder, string name)
+    {
+        LabeledDataset train = IdxDataset.LoadMnistFolder(folder, MnistSplit.Train, $"{name}/train");
+        LabeledDataset test = IdxDataset.LoadMnistFolder(folder, MnistSplit.Test, $"{name}/test");
+        if (test.FeatureCount != train.FeatureCount)
         {
-            for (DirectoryInfo? folder = new(start); folder is not null; folder = folder.Parent)
-            {
-                string candidate = Path.Combine(folder.FullName, relative);
-                if (Directory.Exists(candidate))
-                {
-                    return candidate;
-                }
-            }
+            // Found here, not at the first prediction, so the message can name the file at fault.
+            string images = Path.Combine(folder, "t10k-images-idx3-ubyte");
+            string file = File.Exists(images + ".gz") ? images + ".gz" : images;
+            throw new DataFormatException(
+                $"{file}: its images have {test.FeatureCount} values each, but the training images have {train.FeatureCount}; both splits must have the same size.");
         }
 
-        return null;
+        return new TrainTestData(name, train, test, DataKind.Pixels);
     }
 }
 

@@ -102,6 +102,73 @@ public class OnnxCommandTests
     }
 
     [Fact]
+    public void Import_GraphEndingAtLogits_SaysWhichHeadItAssumedAndHowToChooseAnother()
+    {
+        using var folder = new TemporaryFolder();
+        OnnxExport.Save(Mlp.CreateRandom([4, 8, 3], OutputHead.Identity, seed: 2), folder.File("logits.onnx"));
+
+        (int exit, string output, _) = HostCli.Invoke("import", "--onnx", folder.File("logits.onnx"), "--out", folder.File("model.edgeil"));
+
+        Assert.Equal(ExitCodes.Success, exit);
+        Assert.Contains("ends at the logits", output, StringComparison.Ordinal);
+        Assert.Contains("imported with an identity head", output, StringComparison.Ordinal);
+        Assert.Contains("--head softmax", output, StringComparison.Ordinal);
+        Assert.Equal(OutputHead.Identity, CheckpointFile.Load(folder.File("model.edgeil")).Model.Head);
+    }
+
+    [Theory]
+    [InlineData("softmax", OutputHead.Softmax)]
+    [InlineData("sigmoid", OutputHead.Sigmoid)]
+    [InlineData("identity", OutputHead.Identity)]
+    public void Import_HeadOnAGraphEndingAtLogits_KeepsTheWeightsUnderThatHead(string name, OutputHead head)
+    {
+        using var folder = new TemporaryFolder();
+        var exported = Mlp.CreateRandom([4, 8, 3], OutputHead.Identity, seed: 2);
+        OnnxExport.Save(exported, folder.File("logits.onnx"));
+
+        (int exit, string output, _) = HostCli.Invoke("import", "--onnx", folder.File("logits.onnx"), "--out", folder.File("model.edgeil"), "--head", name);
+
+        Assert.Equal(ExitCodes.Success, exit);
+        Assert.Contains($"with a {name} head", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("import it again", output, StringComparison.Ordinal);
+        Mlp model = CheckpointFile.Load(folder.File("model.edgeil")).Model;
+        Assert.Equal(head, model.Head);
+        Assert.Equal(exported.GetWeights(1).ToArray(), model.GetWeights(1).ToArray());
+        float[] logits = new float[3];
+        float[] expectedLogits = new float[3];
+        float[] input = [0.5f, -1f, 2f, 0.25f];
+        model.ComputeLogits(input, logits);
+        exported.ComputeLogits(input, expectedLogits);
+        Assert.Equal(expectedLogits, logits);
+    }
+
+    [Fact]
+    public void Import_HeadThatContradictsTheGraphsOwn_RefusedNamingBoth()
+    {
+        using var folder = new TemporaryFolder();
+        OnnxExport.Save(Mlp.CreateRandom([4, 8, 3], OutputHead.Softmax, seed: 2), folder.File("softmax.onnx"));
+
+        (int exit, _, string error) = HostCli.Invoke("import", "--onnx", folder.File("softmax.onnx"), "--out", folder.File("model.edgeil"), "--head", "sigmoid");
+
+        Assert.Equal(ExitCodes.BadInput, exit);
+        Assert.Contains("ends in its own Softmax", error, StringComparison.Ordinal);
+        Assert.Contains("a sigmoid head cannot be chosen", error, StringComparison.Ordinal);
+        Assert.Contains("omit --head", error, StringComparison.Ordinal);
+        Assert.False(File.Exists(folder.File("model.edgeil")));
+    }
+
+    [Fact]
+    public void Import_UnknownHead_IsAParseError()
+    {
+        using var folder = new TemporaryFolder();
+
+        (int exit, _, string error) = HostCli.Invoke("import", "--onnx", folder.File("x.onnx"), "--out", folder.File("model.edgeil"), "--head", "tanh");
+
+        Assert.NotEqual(ExitCodes.Success, exit);
+        Assert.Contains("tanh", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Import_OtherAlgorithm_UsesItsDefaults()
     {
         using var folder = new TemporaryFolder();
