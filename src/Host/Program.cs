@@ -1,3 +1,3 @@
 using EdgeIL.Host;
 
-return HostCommands.CreateRoot(Console.Out, Console.Error).Parse(args).Invoke();
+return HostCommands.Invoke(args, Console.Out, Console.Error);

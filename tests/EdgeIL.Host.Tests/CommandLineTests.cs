@@ -56,4 +56,18 @@ public class CommandLineTests
         (int exit, _, _) = HostCli.Invoke("experiment", "everything", "--out", "x");
         Assert.NotEqual(0, exit);
     }
+
+    [Fact]
+    public void Invoke_CommandLineThatDoesNotParse_OneLinePerProblemAndExit2()
+    {
+        (int exit, string output, string error) = HostCli.Invoke("replay", "--samples", "many", "--bogus");
+
+        Assert.Equal(2, exit);
+        Assert.Empty(output);
+        string[] lines = error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.All(lines[..^1], line => Assert.StartsWith("edgeil: ", line, StringComparison.Ordinal));
+        Assert.Contains("'--bogus'", error, StringComparison.Ordinal);
+        Assert.Contains("'many'", error, StringComparison.Ordinal);
+        Assert.Equal("Run 'edgeil replay --help' for the options.", lines[^1].TrimEnd());
+    }
 }

@@ -1,5 +1,3 @@
-using System.CommandLine;
-
 namespace EdgeIL.Host.Tests;
 
 /// <summary>Runs the <c>edgeil</c> command line in-process, as a user would type it, capturing both writers.</summary>
@@ -9,8 +7,7 @@ internal static class HostCli
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        RootCommand root = HostCommands.CreateRoot(output, error);
-        int exit = root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
+        int exit = HostCommands.Invoke(args, output, error);
         return (exit, output.ToString(), error.ToString());
     }
 }
