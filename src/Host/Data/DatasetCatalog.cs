@@ -28,11 +28,11 @@ public static class DatasetCatalog
     }
 
     /// <summary>Loads the train and test sets named by <paramref name="spec"/>.</summary>
-    /// <exception cref="DataNotFoundException">Nothing of that name was found; the message says how to get it.</exception>
-    /// <exception cref="DataFormatException">A file is malformed; the message names the file and the position.</exception>
     /// <param name="spec">The data's name or path.</param>
     /// <param name="csv">How to read a CSV file; the defaults when null.</param>
     /// <param name="dataFolder">Where fetched datasets are; null for <see cref="DataFolder.Resolve(string?)"/>.</param>
+    /// <exception cref="DataNotFoundException">Nothing of that name was found; the message says how to get it.</exception>
+    /// <exception cref="DataFormatException">A file is malformed; the message names the file and the position.</exception>
     public static TrainTestData Load(string spec, CsvOptions? csv = null, string? dataFolder = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(spec);
