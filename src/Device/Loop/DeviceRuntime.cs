@@ -152,7 +152,7 @@ public sealed class DeviceRuntime : IDisposable
         (OnlineLearner Learner, string Path)? resumed = store.LoadNewest(rejected);
         foreach (string message in rejected)
         {
-            environment.Error.WriteLine($"skipping damaged checkpoint: {message}");
+            environment.Error.WriteLine(message);
         }
 
         if (resumed is { } found)
