@@ -25,7 +25,7 @@ public static class DatasetCatalog
         ArgumentException.ThrowIfNullOrWhiteSpace(spec);
         if (spec == SampleName)
         {
-            return LoadIdxFolder(SampleFolder, SampleName);
+            return LoadIdxFolder(SampleFolder, SampleName, csv?.Classes);
         }
 
         if (spec is "mnist" or "fashion-mnist")
@@ -33,7 +33,7 @@ public static class DatasetCatalog
             string folder = FindUpwards(Path.Combine("data", spec))
                 ?? throw new DataNotFoundException(
                     $"Dataset '{spec}' has not been fetched. Run `tools/fetch-datasets {spec}` from the EdgeIL folder (it needs npm), then try again.");
-            return LoadIdxFolder(folder, spec);
+            return LoadIdxFolder(folder, spec, csv?.Classes);
         }
 
         if (spec.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
@@ -58,18 +58,26 @@ public static class DatasetCatalog
 
         if (Directory.Exists(spec))
         {
-            return LoadIdxFolder(spec, Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(spec))));
+            return LoadIdxFolder(spec, Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(spec))), csv?.Classes);
         }
 
         throw new DataNotFoundException(
             $"Unknown data '{spec}': use '{SampleName}', 'mnist', 'fashion-mnist', a folder of MNIST-format IDX files, a .csv file or a device recording (.eilrec).");
     }
 
-    private static TrainTestData LoadIdxFolder(string folder, string name) => new(
-        name,
-        IdxDataset.LoadMnistFolder(folder, MnistSplit.Train, $"{name}/train"),
-        IdxDataset.LoadMnistFolder(folder, MnistSplit.Test, $"{name}/test"),
-        DataKind.Pixels);
+    private static TrainTestData LoadIdxFolder(string folder, string name, int? classes)
+    {
+        if (classes is { } count && count is < 2 or > IdxDataset.MaxClassCount)
+        {
+            throw new ArgumentException($"--classes {count}: an IDX label is one byte, so 2..{IdxDataset.MaxClassCount} classes.");
+        }
+
+        return new(
+            name,
+            IdxDataset.LoadMnistFolder(folder, MnistSplit.Train, $"{name}/train", classes),
+            IdxDataset.LoadMnistFolder(folder, MnistSplit.Test, $"{name}/test", classes),
+            DataKind.Pixels);
+    }
 
     /// <summary>
     /// Looks for <paramref name="relative"/> under the working directory, the program's directory,
