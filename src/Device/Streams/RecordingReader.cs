@@ -30,10 +30,13 @@ public sealed class RecordingReader : ISampleStream
         ClassCount = classCount;
         TickHz = tickHz;
         StartUnixMilliseconds = startUnixMilliseconds;
-        _record = new byte[_checked ? Recording.RecordBytes(featureCount, element) : Recording.Version1RecordBytes(featureCount, element)];
+        int recordBytes = _checked ? Recording.RecordBytes(featureCount, element) : Recording.Version1RecordBytes(featureCount, element);
         long body = Math.Max(0, file.Length - _headerBytes);
-        RecordCount = body / _record.Length;
-        TruncatedBytes = body % _record.Length;
+        RecordCount = body / recordBytes;
+        TruncatedBytes = body % recordBytes;
+
+        // The header's feature count is not trusted with memory: a file too short to hold one record gets no buffer.
+        _record = RecordCount > 0 ? new byte[recordBytes] : [];
     }
 
     /// <inheritdoc/>
@@ -148,19 +151,19 @@ public sealed class RecordingReader : ISampleStream
     /// <param name="features">Receives the features.</param>
     /// <param name="tick">The record's tick, target, prediction and score.</param>
     /// <returns>True when a record was read; false at the end.</returns>
-    /// <exception cref="DataFormatException">A record's target is outside the header's class range.</exception>
+    /// <exception cref="DataFormatException">A record's checksum does not match, or its target is outside the header's class range.</exception>
     public bool TryReadRecord(Span<float> features, out RecordedTick tick)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (features.Length < FeatureCount)
-        {
-            throw new ArgumentException($"The feature buffer holds {features.Length} values; frames have {FeatureCount}.", nameof(features));
-        }
-
         tick = default;
         if (_index >= RecordCount)
         {
             return false;
+        }
+
+        if (features.Length < FeatureCount)
+        {
+            throw new ArgumentException($"The feature buffer holds {features.Length} values; frames have {FeatureCount}.", nameof(features));
         }
 
         _file.ReadExactly(_record);
