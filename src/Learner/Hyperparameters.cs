@@ -6,13 +6,13 @@ namespace EdgeIL.Learner;
 /// </summary>
 public sealed record Hyperparameters
 {
-    /// <summary>Proximal step size (alpha), range alpha &gt; 0: the only place the learning rate enters the proximal rules.</summary>
+    /// <summary>Proximal step size (alpha), range 0 &lt; alpha &lt;= <see cref="LearnerLimits.MaximumAlpha"/>: the only place the learning rate enters the proximal rules.</summary>
     public float Alpha { get; init; } = 5f;
 
-    /// <summary>Learning rate (lr), range lr &gt; 0, of the LMS, SGD and Adam rules.</summary>
+    /// <summary>Learning rate (lr), range 0 &lt; lr &lt;= <see cref="LearnerLimits.MaximumLearningRate"/>, of the LMS, SGD and Adam rules.</summary>
     public float LearningRate { get; init; } = 0.015f;
 
-    /// <summary>The fixed inference budget T, range T &gt;= 0: the most inference iterations a step may use.</summary>
+    /// <summary>The fixed inference budget T, range 0 &lt;= T &lt;= <see cref="LearnerLimits.MaximumIterations"/>: the most inference iterations a step may use.</summary>
     public int Iterations { get; init; } = 25;
 
     /// <summary>Weight of the bottom-up (propagated error) term of the activity step (gamma_bot), range &gt;= 0.</summary>
@@ -60,13 +60,13 @@ public sealed record Hyperparameters
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first setting out of its range.</summary>
     public void Validate()
     {
-        Check(float.IsFinite(Alpha) && Alpha > 0, nameof(Alpha), Alpha, "must be finite and > 0");
-        Check(float.IsFinite(LearningRate) && LearningRate > 0, nameof(LearningRate), LearningRate, "must be finite and > 0");
-        Check(Iterations >= 0, nameof(Iterations), Iterations, "must be >= 0");
-        Check(float.IsFinite(GammaBottom) && GammaBottom >= 0, nameof(GammaBottom), GammaBottom, "must be finite and >= 0");
-        Check(float.IsFinite(GammaTop) && GammaTop >= 0, nameof(GammaTop), GammaTop, "must be finite and >= 0");
+        Check(Alpha > 0 && Alpha <= LearnerLimits.MaximumAlpha, nameof(Alpha), Alpha, $"must be in (0, {LearnerLimits.Format(LearnerLimits.MaximumAlpha)}]");
+        Check(LearningRate > 0 && LearningRate <= LearnerLimits.MaximumLearningRate, nameof(LearningRate), LearningRate, $"must be in (0, {LearnerLimits.Format(LearnerLimits.MaximumLearningRate)}]");
+        Check(Iterations is >= 0 and <= LearnerLimits.MaximumIterations, nameof(Iterations), Iterations, $"must be in 0..{LearnerLimits.MaximumIterations}");
+        Check(GammaBottom is >= 0 and <= LearnerLimits.MaximumGamma, nameof(GammaBottom), GammaBottom, $"must be in [0, {LearnerLimits.Format(LearnerLimits.MaximumGamma)}]");
+        Check(GammaTop is >= 0 and <= LearnerLimits.MaximumGamma, nameof(GammaTop), GammaTop, $"must be in [0, {LearnerLimits.Format(LearnerLimits.MaximumGamma)}]");
         Check(GammaDecay is >= 0 and < 1, nameof(GammaDecay), GammaDecay, "must be in [0, 1)");
-        Check(float.IsFinite(Epsilon) && Epsilon >= 0, nameof(Epsilon), Epsilon, "must be finite and >= 0");
+        Check(Epsilon is >= 0 and <= LearnerLimits.MaximumEpsilon, nameof(Epsilon), Epsilon, $"must be in [0, {LearnerLimits.Format(LearnerLimits.MaximumEpsilon)}]");
         Check(TargetMix is >= 0 and <= 1, nameof(TargetMix), TargetMix, "must be in [0, 1]");
         Check(AdamBeta2 is > 0 and < 1, nameof(AdamBeta2), AdamBeta2, "must be in (0, 1)");
 

@@ -11,9 +11,11 @@ public enum LearnStatus
 
     /// <summary>
     /// The step would have put a non-finite value (or one of magnitude past
-    /// <see cref="OnlineLearner.WeightMagnitudeLimit"/>) into a weight or optimiser state; the model
-    /// was left exactly as it was. Likely causes: a learning rate far too high, or inputs that are
-    /// not scaled (raw sensor units, pixels in 0..255).
+    /// <see cref="OnlineLearner.WeightMagnitudeLimit"/>) into a weight or optimiser state, or let the
+    /// model's pre-activations pass <see cref="OnlineLearner.ActivationMagnitudeLimit"/> for an input
+    /// inside the range the applied steps came from; the model was left exactly as it was. Likely
+    /// causes: a learning rate far too high, inputs that are not scaled (raw sensor units, pixels in
+    /// 0..255), or a wild reading (a sensor reporting 1e30).
     /// </summary>
     RejectedNonFiniteUpdate,
 }

@@ -18,24 +18,29 @@ namespace EdgeIL.Learner;
 public sealed class OnlineLearner
 {
     /// <summary>
-    /// The largest weight magnitude a step may reach. Far below <see cref="float.MaxValue"/> so
-    /// that the next forward pass (sums of products of weights and activities) stays finite too.
+    /// The largest magnitude a step may give a weight or bias (and the largest a checkpoint may
+    /// hold). No network this learner trains needs more; a checkpoint with more can only be damaged.
     /// </summary>
-    public const float WeightMagnitudeLimit = 1e30f;
+    public const float WeightMagnitudeLimit = 1e15f;
+
+    /// <summary>
+    /// The largest magnitude a step may let any pre-activation reach for an input inside the range
+    /// the applied steps came from. Its square times the widest layer stays below
+    /// <see cref="float.MaxValue"/>, so the squared norms a step computes are finite as well.
+    /// </summary>
+    public const float ActivationMagnitudeLimit = 1e15f;
 
     // Adam's gradients are squared; keeping them below this keeps the squares finite in float32.
     private const double AdamGradientLimit = 1e18;
 
     private readonly LearnerWorkspace _single;
     private readonly float[] _oneHot;
-    private readonly double[] _weightBound;
-    private readonly double[] _incrementBound;
+    private readonly ForwardBound _forwardBound;
     private readonly float[] _layerScale;
     private readonly double _adamRatioBound;
     private LearnerWorkspace? _batchWorkspace;
     private float[][]? _batchWeightDirection;
     private float[][]? _batchBiasDirection;
-    private long _boundVersion = -1;
 
     /// <summary>Creates a learner that trains <paramref name="model"/> in place.</summary>
     /// <param name="model">The network to train.</param>
@@ -57,8 +62,7 @@ public sealed class OnlineLearner
         Adam = algorithm.UsesAdam() ? new AdamState(model) : null;
         _single = new LearnerWorkspace(model.LayerSizes, 1);
         _oneHot = new float[model.OutputSize];
-        _weightBound = new double[model.LayerCount];
-        _incrementBound = new double[model.LayerCount];
+        _forwardBound = new ForwardBound(model);
         _layerScale = new float[model.LayerCount];
         double beta1 = hyperparameters.AdamBeta1, beta2 = hyperparameters.AdamBeta2;
 
@@ -192,7 +196,7 @@ public sealed class OnlineLearner
         }
 
         SetLayerScales(workspace, batchSize);
-        if (!UpdateIsSafe(workspace, batchSize))
+        if (!UpdateIsSafe(inputs, workspace, batchSize))
         {
             return new LearnResult(loss, 0f, iterations, LearnStatus.RejectedNonFiniteUpdate);
         }
@@ -240,12 +244,12 @@ public sealed class OnlineLearner
 
     /// <summary>
     /// Decides, before anything is written, whether the step keeps every weight and optimiser value
-    /// finite and within <see cref="WeightMagnitudeLimit"/>. It bounds each layer's largest possible
-    /// change from the largest error and activity (the step is an average of outer products), and
-    /// compares it with a running bound on the weights' magnitude that is recomputed exactly only
-    /// when it gets close to the limit, so the check costs O(units), not O(weights).
+    /// finite, every weight below <see cref="WeightMagnitudeLimit"/>, and the model's predictions
+    /// for inputs inside the range the applied steps (this one included) came from below
+    /// <see cref="ActivationMagnitudeLimit"/>. <see cref="ForwardBound"/> keeps running bounds, so
+    /// the check costs O(units), and O(weights) only when the bounds near a limit.
     /// </summary>
-    private bool UpdateIsSafe(LearnerWorkspace workspace, int batch)
+    private bool UpdateIsSafe(ReadOnlySpan<float> inputs, LearnerWorkspace workspace, int batch)
     {
         ReadOnlySpan<int> sizes = Model.LayerSizes;
         bool adam = Adam is not null;
@@ -253,45 +257,30 @@ public sealed class OnlineLearner
         {
             double errorMax = TensorPrimitives.MaxMagnitude(workspace.Error[n + 1].AsSpan(0, batch * sizes[n + 1]));
             double activityMax = Math.Max(1.0, TensorPrimitives.MaxMagnitude(workspace.Presynaptic[n].AsSpan(0, batch * sizes[n])));
-            double gradientBound = Math.Abs((double)_layerScale[n]) * errorMax * activityMax;
+            double scaledErrorMax = Math.Abs((double)_layerScale[n]) * errorMax;
+            double gradientBound = scaledErrorMax * activityMax;
             if (!double.IsFinite(gradientBound) || (adam && gradientBound > AdamGradientLimit))
             {
                 return false;
             }
 
-            _incrementBound[n] = adam ? Hyperparameters.LearningRate * _adamRatioBound : gradientBound;
-        }
-
-        if (_boundVersion != Model.Version)
-        {
-            RecomputeWeightBounds();
-        }
-
-        for (int n = 0; n < Model.LayerCount; n++)
-        {
-            if (_weightBound[n] + _incrementBound[n] >= WeightMagnitudeLimit)
+            if (adam)
             {
-                RecomputeWeightBounds();
-                if (_weightBound[n] + _incrementBound[n] >= WeightMagnitudeLimit)
+                _forwardBound.SetAdamIncrement(n, Hyperparameters.LearningRate * _adamRatioBound, sizes[n]);
+            }
+            else
+            {
+                double activityL1Max = 0;
+                for (int b = 0; b < batch; b++)
                 {
-                    return false;
+                    activityL1Max = Math.Max(activityL1Max, TensorPrimitives.SumOfMagnitudes(workspace.Presynaptic[n].AsSpan(b * sizes[n], sizes[n])));
                 }
+
+                _forwardBound.SetIncrement(n, scaledErrorMax, activityL1Max);
             }
         }
 
-        return true;
-    }
-
-    private void RecomputeWeightBounds()
-    {
-        for (int n = 0; n < Model.LayerCount; n++)
-        {
-            _weightBound[n] = Math.Max(
-                TensorPrimitives.MaxMagnitude(Model.GetWeights(n)),
-                TensorPrimitives.MaxMagnitude(Model.GetBiases(n)));
-        }
-
-        _boundVersion = Model.Version;
+        return _forwardBound.Admits(Model, inputs, batch, WeightMagnitudeLimit, ActivationMagnitudeLimit);
     }
 
     private void AccumulateBatchDirections(LearnerWorkspace workspace, int batch)
@@ -366,12 +355,7 @@ public sealed class OnlineLearner
         }
 
         Model.MarkChanged();
-        for (int n = 0; n < Model.LayerCount; n++)
-        {
-            _weightBound[n] += _incrementBound[n];
-        }
-
-        _boundVersion = Model.Version;
+        _forwardBound.Commit(Model);
         return (float)Math.Sqrt(squaredChange);
     }
 

@@ -137,13 +137,50 @@ public sealed class CsvDatasetTests : IDisposable
     }
 
     [Fact]
-    public void Read_LargestClassId_Accepted()
+    public void Read_LargestClassIdWithTheCountGiven_Accepted()
     {
         string path = Write("log.csv", $"a,label\n1,{CsvDataset.MaxClassCount - 1}\n");
 
-        CsvTable table = CsvDataset.Read(path);
+        CsvTable table = CsvDataset.Read(path, classCount: CsvDataset.MaxClassCount);
 
         Assert.Equal(CsvDataset.MaxClassCount, table.Dataset.ClassCount);
+    }
+
+    [Fact]
+    public void Read_LargestUndeclaredClassId_Accepted()
+    {
+        string path = Write("log.csv", $"a,label\n1,{CsvDataset.MaxUndeclaredClassCount - 1}\n");
+
+        Assert.Equal(CsvDataset.MaxUndeclaredClassCount, CsvDataset.Read(path).Dataset.ClassCount);
+    }
+
+    [Fact]
+    public void Read_OneStrayLabelCellWithoutClassCount_IsRefusedRatherThanMaking65536Outputs()
+    {
+        string path = Write("log.csv", "a,label\n1,0\n2,1\n3,65535\n4,2\n");
+
+        DataFormatException exception = AssertRefused(path, line: 4, column: "\"label\"", () => CsvDataset.Read(path));
+
+        Assert.Contains("above 999; a label column names at most 1000 classes unless the class count is given", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_LabelAtTheGivenClassCount_IsRefusedNamingTheRow()
+    {
+        string path = Write("log.csv", "a,label\n1,0\n2,2\n3,3\n");
+
+        DataFormatException exception = AssertRefused(path, line: 4, column: "\"label\"", () => CsvDataset.Read(path, classCount: 3));
+
+        Assert.Contains("outside 0..2 for the 3 classes given", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_ClassCountGiven_IsTheDatasetsEvenAboveTheLargestLabel()
+    {
+        string path = Write("log.csv", "a,label\n1,0\n2,1\n");
+
+        Assert.Equal(10, CsvDataset.Read(path, classCount: 10).Dataset.ClassCount);
+        Assert.Equal(0, CsvDataset.Read(path, labelColumn: null, classCount: 10).Dataset.ClassCount);
     }
 
     [Fact]
@@ -260,8 +297,8 @@ public sealed class CsvDatasetTests : IDisposable
     [InlineData("NaN", "not a class id")]
     [InlineData("Infinity", "not a class id")]
     [InlineData("", "empty")]
-    [InlineData("65536", "above 65535")]
-    [InlineData("1e9", "above 65535")]
+    [InlineData("1000", "above 999")]
+    [InlineData("1e9", "above 999")]
     public void Read_BadLabel_RefusedAtLineAndColumn(string label, string detail)
     {
         string path = Write("log.csv", $"a,activity\n1,0\n2,1\n3,{label}\n");

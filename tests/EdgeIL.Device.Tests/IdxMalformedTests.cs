@@ -229,6 +229,20 @@ public sealed class IdxMalformedTests : IDisposable
     }
 
     [Theory]
+    [MemberData(nameof(PlainAndGzip))]
+    public void Load_OneFlippedLabelByteWithoutClassCount_IsRefusedRatherThanMaking256Classes(bool gzip)
+    {
+        string images = IdxBytes.Write(_folder.File("images"), IdxBytes.Images(4, 2, 2, 16), gzip);
+        string labels = IdxBytes.Write(_folder.File("labels"), IdxBytes.Labels(0, 9, 0xF7, 3), gzip);
+
+        DataFormatException exception = Assert.Throws<DataFormatException>(() => IdxDataset.Load(images, labels, "broken"));
+
+        AssertNames(exception, labels);
+        Assert.Equal(2, exception.RecordIndex);
+        Assert.Contains("label 247 is outside 0..9 for the 10 classes of an MNIST-format file", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData(0)]
     [InlineData(257)]
     public void Load_ClassCountOutOfRange_ThrowsArgumentOutOfRange(int classCount)

@@ -108,7 +108,7 @@ public sealed class IdxRoundTripTests : IDisposable
         Assert.Equal("tiny", dataset.Name);
         Assert.Equal(2, dataset.Count);
         Assert.Equal(4, dataset.FeatureCount);
-        Assert.Equal(5, dataset.ClassCount);
+        Assert.Equal(IdxDataset.MnistClassCount, dataset.ClassCount);
         Assert.Equal([0f, 1f, 128f, 255f], dataset.GetFeatures(0).ToArray());
         Assert.Equal([7f, 8f, 9f, 10f], dataset.GetFeatures(1).ToArray());
         Assert.Equal(4, dataset.GetLabel(0));

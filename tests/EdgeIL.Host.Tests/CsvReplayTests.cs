@@ -99,6 +99,31 @@ public class CsvReplayTests
         var error = Assert.Throws<DataFormatException>(() => DatasetCatalog.Load(log, new CsvOptions(TestFile: other)));
         Assert.Contains("b.csv", error.Message);
     }
+
+    [Fact]
+    public void Replay_StrayLabelCell_ExitsWithBadInputNamingFileAndLine()
+    {
+        // Before, one cell of 65535 made a 65,536-output model.
+        using var folder = new TemporaryFolder();
+        string log = WriteLog(folder.File("log.csv"), 50, seed: 1);
+        File.AppendAllText(log, "20.5,1.0,0.5,101010.0,65535\n");
+
+        (int exit, _, string error) = HostCli.Invoke("replay", "--data", log, "--out", folder.File("out"));
+
+        Assert.Equal(ExitCodes.BadInput, exit);
+        Assert.Contains($"{log}: line 52, column \"label\": class id \"65535\" is above 999", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_ClassesGiven_RefusesALabelOutsideAndSizesTheOutputByThem()
+    {
+        using var folder = new TemporaryFolder();
+        string log = WriteLog(folder.File("log.csv"), 50, seed: 1);
+
+        Assert.Equal(5, DatasetCatalog.Load(log, new CsvOptions(Classes: 5)).ClassCount);
+        var error = Assert.Throws<DataFormatException>(() => DatasetCatalog.Load(log, new CsvOptions(Classes: 2)));
+        Assert.Contains("outside 0..1 for the 2 classes given", error.Message, StringComparison.Ordinal);
+    }
 }
 
 /// <summary>Regression on a sensor log: real-valued targets named by --label-column.</summary>

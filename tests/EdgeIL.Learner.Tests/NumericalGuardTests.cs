@@ -3,10 +3,10 @@ namespace EdgeIL.Learner.Tests;
 public class NumericalGuardTests
 {
     [Fact]
-    public void Learn_BPSgdAtLearningRateOneMillion_NeverLeavesANonFiniteWeight()
+    public void Learn_BPSgdAtTheLargestLearningRate_NeverLeavesANonFiniteWeight()
     {
         Mlp model = Mlp.CreateRandom([20, 16, 16, 4], OutputHead.Softmax, seed: 1);
-        var learner = new OnlineLearner(model, LearningAlgorithm.BPSgd, new Hyperparameters { LearningRate = 1e6f });
+        var learner = new OnlineLearner(model, LearningAlgorithm.BPSgd, new Hyperparameters { LearningRate = LearnerLimits.MaximumLearningRate });
         var random = new Random(2);
         int rejected = 0;
         for (int step = 0; step < 300; step++)
@@ -34,7 +34,12 @@ public class NumericalGuardTests
         foreach (LearningAlgorithm algorithm in LearningAlgorithms.All)
         {
             Mlp model = Mlp.CreateRandom([10, 8, 3], OutputHead.Softmax, seed: 3);
-            var learner = new OnlineLearner(model, algorithm, Hyperparameters.For(algorithm) with { LearningRate = 1e30f, Alpha = 1e30f, GammaBottom = 1e10f });
+            var learner = new OnlineLearner(model, algorithm, Hyperparameters.For(algorithm) with
+            {
+                LearningRate = LearnerLimits.MaximumLearningRate,
+                Alpha = LearnerLimits.MaximumAlpha,
+                GammaBottom = LearnerLimits.MaximumGamma,
+            });
             for (int step = 0; step < 50; step++)
             {
                 learner.LearnClass(TestData.Uniform(10, seed: step, scale: 1e15f), step % 3);

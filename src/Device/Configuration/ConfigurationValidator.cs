@@ -73,10 +73,11 @@ public static class ConfigurationValidator
         }
         else
         {
-            errors.Range("model.hiddenLayers", model.HiddenLayers.Length, 0, 8, " layers");
+            // The learner's own limits, the same a checkpoint is checked against when it is loaded.
+            errors.Range("model.hiddenLayers", model.HiddenLayers.Length, 0, LearnerLimits.MaximumHiddenLayers, " layers");
             for (int i = 0; i < model.HiddenLayers.Length; i++)
             {
-                errors.Range($"model.hiddenLayers[{i}]", model.HiddenLayers[i], 1, 4096);
+                errors.Range($"model.hiddenLayers[{i}]", model.HiddenLayers[i], 1, LearnerLimits.MaximumHiddenLayerSize);
             }
         }
 
@@ -87,22 +88,22 @@ public static class ConfigurationValidator
 
         if (model.Iterations is { } iterations)
         {
-            errors.Range("model.iterations", iterations, 1, 200);
+            errors.Range("model.iterations", iterations, 1, LearnerLimits.MaximumIterations);
         }
 
-        if (model.Alpha is { } alpha && !(alpha > 0 && alpha <= 1e6))
+        if (model.Alpha is { } alpha && !(alpha > 0 && alpha <= LearnerLimits.MaximumAlpha))
         {
-            errors.Add("model.alpha", $"must be in (0, 1e6]; got {alpha}");
+            errors.Add("model.alpha", $"must be in (0, {LearnerLimits.Format(LearnerLimits.MaximumAlpha)}]; got {alpha}");
         }
 
-        if (model.LearningRate is { } learningRate && !(learningRate > 0 && learningRate <= 1e3))
+        if (model.LearningRate is { } learningRate && !(learningRate > 0 && learningRate <= LearnerLimits.MaximumLearningRate))
         {
-            errors.Add("model.learningRate", $"must be in (0, 1e3]; got {learningRate}");
+            errors.Add("model.learningRate", $"must be in (0, {LearnerLimits.Format(LearnerLimits.MaximumLearningRate)}]; got {learningRate}");
         }
 
         if (model.Epsilon is { } epsilon)
         {
-            errors.Range("model.epsilon", epsilon, 0, 1e6);
+            errors.Range("model.epsilon", epsilon, 0, LearnerLimits.MaximumEpsilon);
         }
 
         errors.OneOf("model.inputScaling", model.InputScaling, ["fixed", "standardize"]);

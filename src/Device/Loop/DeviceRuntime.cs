@@ -152,7 +152,7 @@ public sealed class DeviceRuntime : IDisposable
         (OnlineLearner Learner, string Path)? resumed = store.LoadNewest(rejected);
         foreach (string message in rejected)
         {
-            environment.Error.WriteLine($"skipping damaged checkpoint: {message}");
+            environment.Error.WriteLine(message);
         }
 
         if (resumed is { } found)
@@ -366,13 +366,14 @@ public sealed class DeviceRuntime : IDisposable
                     string recordingPath = loaded.Resolve(replay.Path!);
                     return new ReplaySource(RecordingReader.Open(recordingPath), $"recording {recordingPath}");
                 default:
+                    int? classes = loaded.Configuration.Model.Classes;
                     LabeledDataset dataset = replay.Format switch
                     {
-                        "mnist" => IdxDataset.LoadMnistFolder(loaded.Resolve(replay.Path!), replay.Split == "test" ? MnistSplit.Test : MnistSplit.Train),
+                        "mnist" => IdxDataset.LoadMnistFolder(loaded.Resolve(replay.Path!), replay.Split == "test" ? MnistSplit.Test : MnistSplit.Train, classCount: classes),
                         "idx" => replay.LabelsPath is { } labels
-                            ? IdxDataset.Load(loaded.Resolve(replay.ImagesPath!), loaded.Resolve(labels), Path.GetFileNameWithoutExtension(replay.ImagesPath!))
+                            ? IdxDataset.Load(loaded.Resolve(replay.ImagesPath!), loaded.Resolve(labels), Path.GetFileNameWithoutExtension(replay.ImagesPath!), classes)
                             : IdxDataset.LoadUnlabeled(loaded.Resolve(replay.ImagesPath!), Path.GetFileNameWithoutExtension(replay.ImagesPath!)),
-                        _ => CsvDataset.Read(loaded.Resolve(replay.Path!), replay.LabelColumn).Dataset,
+                        _ => CsvDataset.Read(loaded.Resolve(replay.Path!), replay.LabelColumn, classCount: classes).Dataset,
                     };
                     var stream = new DatasetStream(dataset, replay.Seed, cycle: replay.Cycle);
                     return new ReplaySource(stream, $"replay of {dataset.Name} ({dataset.Count} samples, seed {replay.Seed})");

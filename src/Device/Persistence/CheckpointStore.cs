@@ -12,6 +12,10 @@ namespace EdgeIL.Device.Persistence;
 /// <remarks>
 /// Keeping more than one matters on a device: if the newest file is damaged (a card going bad, a file
 /// system repaired after a power cut), the loop resumes from the one before rather than from scratch.
+/// A file that does not load never counts among the kept ones: a damaged file is renamed to
+/// <c>*.eilc.bad</c> (kept for a post-mortem, out of the store), an unreadable one is left where it is
+/// but ignored. Otherwise a damaged file with a high number would outrank every new save and have it
+/// deleted at once, and learning would never persist again.
 /// </remarks>
 public sealed class CheckpointStore
 {
@@ -21,7 +25,11 @@ public sealed class CheckpointStore
     /// <summary>The checkpoint file name's extension.</summary>
     public const string Extension = ".eilc";
 
+    /// <summary>What a checkpoint that failed validation is renamed with.</summary>
+    public const string BadSuffix = ".bad";
+
     private readonly int _keep;
+    private readonly HashSet<string> _ignored = new(StringComparer.Ordinal);
 
     /// <summary>Initializes a new store in <paramref name="directory"/>, creating it if needed.</summary>
     /// <param name="directory">The state directory.</param>
@@ -44,13 +52,18 @@ public sealed class CheckpointStore
     public string PathFor(long samplesSeen) =>
         Path.Combine(Directory, Prefix + samplesSeen.ToString("D12", CultureInfo.InvariantCulture) + Extension);
 
-    /// <summary>Lists the checkpoint files, newest (highest number) first.</summary>
+    /// <summary>Lists the checkpoint files, newest (highest number) first, leaving out those <see cref="LoadNewest"/> could not read.</summary>
     /// <returns>The full paths.</returns>
     public IReadOnlyList<string> List()
     {
         var found = new List<(long Number, string Path)>();
         foreach (string path in System.IO.Directory.EnumerateFiles(Directory, Prefix + "*" + Extension))
         {
+            if (_ignored.Contains(path))
+            {
+                continue;
+            }
+
             string name = Path.GetFileNameWithoutExtension(path);
             if (long.TryParse(name.AsSpan(Prefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out long number))
             {
@@ -62,8 +75,13 @@ public sealed class CheckpointStore
         return [.. found.Select(entry => entry.Path)];
     }
 
-    /// <summary>Loads the newest checkpoint that loads, skipping damaged ones.</summary>
-    /// <param name="rejected">Receives one message per checkpoint that was newer but could not be loaded.</param>
+    /// <summary>
+    /// Loads the newest checkpoint that loads. A newer one that fails validation (damaged, or holding
+    /// a value outside <see cref="LearnerLimits"/>) is moved aside to <c>path.bad</c>; one that cannot
+    /// be read (permissions, an I/O error) is skipped. Neither counts toward the kept checkpoints
+    /// afterwards, and neither is ever fatal.
+    /// </summary>
+    /// <param name="rejected">Receives one line per checkpoint that was newer but could not be loaded, saying what was done with it and why.</param>
     /// <returns>The learner and its file, or null when no checkpoint loads.</returns>
     public (OnlineLearner Learner, string Path)? LoadNewest(ICollection<string> rejected)
     {
@@ -76,11 +94,14 @@ public sealed class CheckpointStore
             }
             catch (CheckpointFormatException exception)
             {
-                rejected.Add(exception.Message);
+                rejected.Add(MoveAside(path, exception.Message));
             }
-            catch (IOException exception)
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
             {
-                rejected.Add($"{path}: {exception.Message}");
+                // Perhaps only for now (a card being checked, permissions being fixed): leave the
+                // file in place for a person to look at, but out of the store.
+                _ignored.Add(path);
+                rejected.Add($"cannot read checkpoint {path}, skipped: {exception.Message}");
             }
         }
 
@@ -96,6 +117,9 @@ public sealed class CheckpointStore
         ArgumentNullException.ThrowIfNull(learner);
         string path = PathFor(learner.SamplesSeen);
         CheckpointFile.Save(learner, path);
+
+        // The save replaced whatever unreadable file had this name.
+        _ignored.Remove(path);
         Prune();
         return path;
     }
@@ -112,6 +136,21 @@ public sealed class CheckpointStore
         foreach (string temporary in System.IO.Directory.EnumerateFiles(Directory, Prefix + "*" + Extension + CheckpointFile.TemporarySuffix))
         {
             TryDelete(temporary);
+        }
+    }
+
+    private string MoveAside(string path, string reason)
+    {
+        string aside = path + BadSuffix;
+        try
+        {
+            File.Move(path, aside, overwrite: true);
+            return $"moved damaged checkpoint aside to {aside}: {reason}";
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            _ignored.Add(path);
+            return $"ignoring damaged checkpoint {path} (could not move it aside: {exception.Message}): {reason}";
         }
     }
 

@@ -17,7 +17,9 @@ namespace EdgeIL.Device.Streams;
 /// A feature cell is a number in the invariant culture (<c>-1.5</c>, <c>2e-3</c>), surrounding whitespace
 /// allowed. It must be finite as a float: NaN, infinities and numbers beyond ±3.4028235E+38 are refused,
 /// because a model fed one of them turns its weights to NaN with no way to recover on the device.
-/// A label cell is a class id: a whole number 0..<see cref="MaxClassCount"/> - 1. It may be written with
+/// A label cell is a class id: a whole number below the class count given to <see cref="Read"/>, or
+/// without one below <see cref="MaxUndeclaredClassCount"/>, so that one stray cell (65535) cannot
+/// silently make a model with tens of thousands of outputs. It may be written with
 /// a zero fraction or an exponent (<c>3.0</c>, <c>3e0</c>) because numpy and pandas write integer
 /// columns that way; <c>2.5</c>, <c>-1</c> and text are refused.
 /// </para>
@@ -32,6 +34,9 @@ public static class CsvDataset
 {
     /// <summary>The most classes a label column can name; the largest class id accepted is one less.</summary>
     public const int MaxClassCount = 65536;
+
+    /// <summary>The most classes a label column may name when the class count is not given.</summary>
+    public const int MaxUndeclaredClassCount = 1000;
 
     private const int FileBufferBytes = 1 << 16;
 
@@ -52,21 +57,31 @@ public static class CsvDataset
     /// return an unlabelled dataset (then even a column called "label" is a feature).
     /// </param>
     /// <param name="name">A name for reports; null for the file name without its extension.</param>
+    /// <param name="classCount">
+    /// The number of classes the labels come from, 1..<see cref="MaxClassCount"/>: a label at or above it
+    /// is refused. Null to take the largest label + 1, refusing labels of <see cref="MaxUndeclaredClassCount"/> or more.
+    /// </param>
     /// <returns>
     /// The table: the samples, one per data row, with the label column left out of the features and its
-    /// values as labels; <see cref="LabeledDataset.ClassCount"/> is the largest label + 1.
+    /// values as labels; <see cref="LabeledDataset.ClassCount"/> is <paramref name="classCount"/>, or the largest label + 1.
     /// </returns>
     /// <exception cref="ArgumentException"><paramref name="labelColumn"/> is empty or whitespace.</exception>
     /// <exception cref="DataFormatException">
     /// The file is empty, has no data rows, or breaks a rule of the format; or the label column is missing.
     /// </exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
-    public static CsvTable Read(string path, string? labelColumn = "label", string? name = null)
+    public static CsvTable Read(string path, string? labelColumn = "label", string? name = null, int? classCount = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         if (labelColumn is not null)
         {
             ArgumentException.ThrowIfNullOrWhiteSpace(labelColumn);
+        }
+
+        if (classCount is { } declared)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(declared, 1, nameof(classCount));
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(declared, MaxClassCount, nameof(classCount));
         }
 
         using var stream = new FileStream(
@@ -133,7 +148,7 @@ public static class CsvDataset
                 ReadOnlySpan<char> cell = line.AsSpan()[range];
                 if (column == labelIndex)
                 {
-                    int label = ParseLabel(path, lineNumber, columns[column], cell);
+                    int label = ParseLabel(path, lineNumber, columns[column], cell, classCount);
                     labels!.Add(label);
                     largestLabel = Math.Max(largestLabel, label);
                 }
@@ -156,7 +171,7 @@ public static class CsvDataset
             featureNames.Length,
             features.ToArray(),
             labels?.ToArray(),
-            largestLabel + 1);
+            labels is null ? 0 : classCount ?? largestLabel + 1);
         return new CsvTable(dataset, featureNames, labelIndex < 0 ? null : labelColumn);
     }
 
@@ -333,7 +348,7 @@ public static class CsvDataset
         throw Error(path, lineNumber, $"column {Quote(column)}", detail);
     }
 
-    private static int ParseLabel(string path, long lineNumber, string column, ReadOnlySpan<char> cell)
+    private static int ParseLabel(string path, long lineNumber, string column, ReadOnlySpan<char> cell, int? classCount)
     {
         string? detail = null;
         if (cell.IsWhiteSpace())
@@ -352,9 +367,13 @@ public static class CsvDataset
         {
             detail = $"{Quote(cell)} is not a whole number; class ids are whole numbers";
         }
-        else if (value >= MaxClassCount)
+        else if (classCount is { } declared && value >= declared)
         {
-            detail = $"class id {Quote(cell)} is above {MaxClassCount - 1}, the largest this reader accepts";
+            detail = $"class id {Quote(cell)} is outside 0..{declared - 1} for the {declared} classes given";
+        }
+        else if (classCount is null && value >= MaxUndeclaredClassCount)
+        {
+            detail = $"class id {Quote(cell)} is above {MaxUndeclaredClassCount - 1}; a label column names at most {MaxUndeclaredClassCount} classes unless the class count is given";
         }
         else
         {

@@ -11,13 +11,20 @@ public static class IdxDataset
     /// <summary>The most classes a label file can name, since a label is one unsigned byte.</summary>
     public const int MaxClassCount = 256;
 
+    /// <summary>
+    /// The classes an MNIST-format label file is expected to name when no count is given (MNIST and
+    /// Fashion-MNIST have 10). IDX declares no class count, so without this one flipped label byte
+    /// would silently make a model with up to 256 outputs.
+    /// </summary>
+    public const int MnistClassCount = 10;
+
     /// <summary>Loads a labelled dataset.</summary>
     /// <param name="imagesPath">The IDX image file, plain or gzip.</param>
     /// <param name="labelsPath">The IDX label file, plain or gzip, with one label per image.</param>
     /// <param name="name">A name for reports, for example "mnist/train".</param>
     /// <param name="classCount">
     /// The number of classes the labels must come from, 1..<see cref="MaxClassCount"/>; a label at or
-    /// above it is refused. Null to take the largest label + 1.
+    /// above it is refused. Null for <see cref="MnistClassCount"/>.
     /// </param>
     /// <returns>The dataset.</returns>
     /// <exception cref="DataFormatException">
@@ -30,27 +37,24 @@ public static class IdxDataset
         ArgumentNullException.ThrowIfNull(imagesPath);
         ArgumentNullException.ThrowIfNull(labelsPath);
         ArgumentNullException.ThrowIfNull(name);
-        if (classCount is { } requested)
-        {
-            ArgumentOutOfRangeException.ThrowIfLessThan(requested, 1, nameof(classCount));
-            ArgumentOutOfRangeException.ThrowIfGreaterThan(requested, MaxClassCount, nameof(classCount));
-        }
+        int limit = classCount ?? MnistClassCount;
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1, nameof(classCount));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, MaxClassCount, nameof(classCount));
 
         // Labels first: they are small, so a mismatch or a bad label is found before megabytes of pixels are read.
         byte[] storedLabels = IdxReader.ReadLabels(labelsPath);
         int[] labels = new int[storedLabels.Length];
-        int largest = -1;
         for (int i = 0; i < storedLabels.Length; i++)
         {
             int label = storedLabels[i];
-            if (classCount is { } limit && label >= limit)
+            if (label >= limit)
             {
+                string declared = classCount is null ? $"the {MnistClassCount} classes of an MNIST-format file (give the class count if this data has more)" : $"{limit} classes";
                 throw new DataFormatException(
-                    labelsPath, $"label {label} is outside 0..{limit - 1} for {limit} classes", byteOffset: 8 + i, recordIndex: i);
+                    labelsPath, $"label {label} is outside 0..{limit - 1} for {declared}", byteOffset: 8 + i, recordIndex: i);
             }
 
             labels[i] = label;
-            largest = Math.Max(largest, label);
         }
 
         float[] features = IdxReader.ReadImagesAsFeatures(imagesPath, out int rows, out int columns);
@@ -62,7 +66,7 @@ public static class IdxDataset
                 labelsPath, $"holds {labels.Length} labels, but {imagesPath} holds {imageCount} images", byteOffset: 4);
         }
 
-        return new LabeledDataset(name, featureCount, features, labels, classCount ?? largest + 1);
+        return new LabeledDataset(name, featureCount, features, labels, limit);
     }
 
     /// <summary>Loads an unlabelled dataset from an image file alone.</summary>

@@ -13,26 +13,37 @@ public sealed class RecordingReader : ISampleStream
     private readonly FileStream _file;
     private readonly byte[] _record;
     private readonly string _path;
+    private readonly int _headerBytes;
+    private readonly bool _checked;
     private long _index;
     private bool _disposed;
 
-    private RecordingReader(string path, FileStream file, RecordingElement element, int featureCount, int classCount, float tickHz, long startUnixMilliseconds)
+    private RecordingReader(string path, FileStream file, ushort version, RecordingElement element, int featureCount, int classCount, float tickHz, long startUnixMilliseconds)
     {
         _path = path;
         _file = file;
+        FormatVersion = version;
+        _checked = version >= 2;
+        _headerBytes = _checked ? Recording.HeaderBytes : Recording.Version1HeaderBytes;
         Element = element;
         FeatureCount = featureCount;
         ClassCount = classCount;
         TickHz = tickHz;
         StartUnixMilliseconds = startUnixMilliseconds;
-        _record = new byte[Recording.RecordBytes(featureCount, element)];
-        long body = file.Length - Recording.HeaderBytes;
-        RecordCount = body / _record.Length;
-        TruncatedBytes = body % _record.Length;
+        int recordBytes = _checked ? Recording.RecordBytes(featureCount, element) : Recording.Version1RecordBytes(featureCount, element);
+        long body = Math.Max(0, file.Length - _headerBytes);
+        RecordCount = body / recordBytes;
+        TruncatedBytes = body % recordBytes;
+
+        // The header's feature count is not trusted with memory: a file too short to hold one record gets no buffer.
+        _record = RecordCount > 0 ? new byte[recordBytes] : [];
     }
 
     /// <inheritdoc/>
     public int FeatureCount { get; }
+
+    /// <summary>Gets the file's format version: 2 with a checksum per record, 1 without.</summary>
+    public ushort FormatVersion { get; }
 
     /// <inheritdoc/>
     public int ClassCount { get; }
@@ -66,9 +77,9 @@ public sealed class RecordingReader : ISampleStream
         {
             Span<byte> header = stackalloc byte[Recording.HeaderBytes];
             int read = file.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
-            if (read < header.Length)
+            if (read < Recording.Version1HeaderBytes)
             {
-                throw new DataFormatException(path, $"the file has {read} bytes, fewer than the {Recording.HeaderBytes}-byte header", byteOffset: read);
+                throw new DataFormatException(path, $"the file has {read} bytes, fewer than the {Recording.Version1HeaderBytes}-byte header", byteOffset: read);
             }
 
             if (!header[..8].SequenceEqual(Recording.Magic))
@@ -77,9 +88,26 @@ public sealed class RecordingReader : ISampleStream
             }
 
             ushort version = BinaryPrimitives.ReadUInt16LittleEndian(header[8..]);
-            if (version != Recording.Version)
+            if (version is < 1 or > Recording.Version)
             {
-                throw new DataFormatException(path, $"is format version {version}; this EdgeIL reads version {Recording.Version}", byteOffset: 8);
+                throw new DataFormatException(path, $"is format version {version}; this EdgeIL reads versions 1..{Recording.Version}", byteOffset: 8);
+            }
+
+            if (version >= 2)
+            {
+                if (read < Recording.HeaderBytes)
+                {
+                    throw new DataFormatException(path, $"the file has {read} bytes, fewer than the {Recording.HeaderBytes}-byte header", byteOffset: read);
+                }
+
+                if (!Recording.ChecksumMatches(header))
+                {
+                    throw new DataFormatException(path, "the header's checksum does not match: the file is damaged", byteOffset: Recording.Version1HeaderBytes);
+                }
+            }
+            else
+            {
+                file.Position = Recording.Version1HeaderBytes;
             }
 
             var element = (RecordingElement)header[10];
@@ -102,7 +130,7 @@ public sealed class RecordingReader : ISampleStream
 
             float tickHz = BinaryPrimitives.ReadSingleLittleEndian(header[20..]);
             long start = BinaryPrimitives.ReadInt64LittleEndian(header[24..]);
-            return new RecordingReader(path, file, element, featureCount, classCount, tickHz, start);
+            return new RecordingReader(path, file, version, element, featureCount, classCount, tickHz, start);
         }
         catch
         {
@@ -123,27 +151,33 @@ public sealed class RecordingReader : ISampleStream
     /// <param name="features">Receives the features.</param>
     /// <param name="tick">The record's tick, target, prediction and score.</param>
     /// <returns>True when a record was read; false at the end.</returns>
-    /// <exception cref="DataFormatException">A record's target is outside the header's class range.</exception>
+    /// <exception cref="DataFormatException">A record's checksum does not match, or its target is outside the header's class range.</exception>
     public bool TryReadRecord(Span<float> features, out RecordedTick tick)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (features.Length < FeatureCount)
-        {
-            throw new ArgumentException($"The feature buffer holds {features.Length} values; frames have {FeatureCount}.", nameof(features));
-        }
-
         tick = default;
         if (_index >= RecordCount)
         {
             return false;
         }
 
+        if (features.Length < FeatureCount)
+        {
+            throw new ArgumentException($"The feature buffer holds {features.Length} values; frames have {FeatureCount}.", nameof(features));
+        }
+
         _file.ReadExactly(_record);
         ReadOnlySpan<byte> record = _record;
+        long offset = _headerBytes + (_index * _record.Length);
+        if (_checked && !Recording.ChecksumMatches(record))
+        {
+            throw new DataFormatException(_path, $"record {_index}'s checksum does not match: the file is damaged there", offset, _index);
+        }
+
         int target = BinaryPrimitives.ReadInt16LittleEndian(record[8..]);
         if (target < -1 || target >= Math.Max(ClassCount, 0) && target != -1)
         {
-            throw new DataFormatException(_path, $"target {target} is outside -1..{ClassCount - 1}", Recording.HeaderBytes + (_index * _record.Length) + 8, _index);
+            throw new DataFormatException(_path, $"target {target} is outside -1..{ClassCount - 1}", offset + 8, _index);
         }
 
         tick = new RecordedTick(

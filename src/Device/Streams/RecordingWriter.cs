@@ -115,6 +115,7 @@ public sealed class RecordingWriter : IDisposable
             }
         }
 
+        Recording.SealChecksum(record);
         _file.Write(record);
         BytesWritten += record.Length;
         RecordCount++;

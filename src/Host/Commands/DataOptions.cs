@@ -1,4 +1,5 @@
 using System.CommandLine;
+using EdgeIL.Device.Streams;
 using EdgeIL.Host.Data;
 using EdgeIL.Host.Runs;
 
@@ -40,6 +41,12 @@ public static class DataOptions
         DefaultValueFactory = _ => 0.2,
     };
 
+    /// <summary><c>--classes</c>.</summary>
+    public static readonly Option<int?> Classes = new("--classes")
+    {
+        Description = $"CSV and IDX: the number of classes the labels come from; a label at or above it is refused, naming the file and row. Default: CSV: the largest label + 1, refused above {CsvDataset.MaxUndeclaredClassCount}; IDX: {IdxDataset.MnistClassCount}",
+    };
+
     /// <summary>Adds the data options to <paramref name="command"/>.</summary>
     public static void AddTo(Command command)
     {
@@ -48,13 +55,20 @@ public static class DataOptions
         command.Add(LabelColumn);
         command.Add(TestFile);
         command.Add(TestFraction);
+        command.Add(Classes);
     }
 
     /// <summary>Loads the data the options name, for <paramref name="task"/>.</summary>
     public static TrainTestData Load(ParseResult parse, LearningTask task = LearningTask.Classify)
     {
         string label = parse.GetValue(LabelColumn)!;
-        var csv = new CsvOptions(label == "none" ? null : label, parse.GetValue(TestFile), parse.GetValue(TestFraction), task == LearningTask.Regress);
+        int? classes = parse.GetValue(Classes);
+        if (classes is < 2 or > CsvDataset.MaxClassCount)
+        {
+            throw new ArgumentException($"--classes {classes}: must be 2..{CsvDataset.MaxClassCount}.");
+        }
+
+        var csv = new CsvOptions(label == "none" ? null : label, parse.GetValue(TestFile), parse.GetValue(TestFraction), task == LearningTask.Regress, classes);
         TrainTestData data = DatasetCatalog.Load(parse.GetValue(Data)!, csv, parse.GetValue(DataDirectory));
         return task == LearningTask.Regress && data.TargetCount == 0
             ? throw new ArgumentException($"--task regress needs real-valued targets: a CSV file with --label-column naming them; {data.Name} has none.")

@@ -4,6 +4,7 @@ using EdgeIL.Host.Data;
 using EdgeIL.Host.Onnx;
 using EdgeIL.Learner;
 using EdgeIL.Learner.Checkpoints;
+using EdgeIL.Learner.Onnx;
 using Microsoft.ML.OnnxRuntime;
 
 namespace EdgeIL.Host.Commands;
@@ -74,6 +75,10 @@ public sealed class VerifyOnnxRunner(TextWriter output, TextWriter error)
         {
             throw new FileNotFoundException($"ONNX file '{onnxPath}' does not exist.", onnxPath);
         }
+
+        // Before ONNX Runtime runs it: a file whose weights no longer match the SHA-256 its export
+        // recorded is damaged, and is refused here with the reason rather than compared.
+        OnnxImport.Load(onnxPath);
 
         InferenceSession session;
         try

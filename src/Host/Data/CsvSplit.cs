@@ -7,7 +7,8 @@ namespace EdgeIL.Host.Data;
 /// <param name="TestFile">A separate CSV file with the same columns for the held-out set; null to split off the end of the log.</param>
 /// <param name="TestFraction">When there is no test file: the share of rows at the end of the log held out, range 0 &lt; f &lt; 1.</param>
 /// <param name="Regression">When true, <paramref name="LabelColumn"/> names one or more comma-separated real-valued target columns instead of a class column.</param>
-public sealed record CsvOptions(string? LabelColumn = "label", string? TestFile = null, double TestFraction = 0.2, bool Regression = false);
+/// <param name="Classes">The number of classes the labels come from (CSV and IDX); null to take the largest CSV label + 1 (at most 1,000), or IDX's 10.</param>
+public sealed record CsvOptions(string? LabelColumn = "label", string? TestFile = null, double TestFraction = 0.2, bool Regression = false, int? Classes = null);
 
 /// <summary>
 /// Reads a CSV sensor log into train and test sets. Without a test file the last rows are held
@@ -22,11 +23,11 @@ public static class CsvSplit
         string name = Path.GetFileNameWithoutExtension(path);
         string? classColumn = options.Regression ? null : options.LabelColumn;
         string[] targets = options.Regression ? TargetColumns(path, options.LabelColumn) : [];
-        (LabeledDataset all, IReadOnlyList<string> columns) = MoveTargetsLast(CsvDataset.Read(path, classColumn, name), targets, path);
+        (LabeledDataset all, IReadOnlyList<string> columns) = MoveTargetsLast(CsvDataset.Read(path, classColumn, name, options.Classes), targets, path);
         LabeledDataset train, test;
         if (options.TestFile is { } testPath)
         {
-            (LabeledDataset testData, IReadOnlyList<string> testColumns) = MoveTargetsLast(CsvDataset.Read(testPath, classColumn, name + "/test"), targets, testPath);
+            (LabeledDataset testData, IReadOnlyList<string> testColumns) = MoveTargetsLast(CsvDataset.Read(testPath, classColumn, name + "/test", options.Classes), targets, testPath);
             if (!testColumns.SequenceEqual(columns))
             {
                 throw new DataFormatException(

@@ -38,7 +38,7 @@ public static class DatasetCatalog
         ArgumentException.ThrowIfNullOrWhiteSpace(spec);
         if (spec == SampleName)
         {
-            return LoadIdxFolder(SampleFolder, SampleName);
+            return LoadIdxFolder(SampleFolder, SampleName, csv?.Classes);
         }
 
         if (FetchedNames.Contains(spec))
@@ -46,7 +46,7 @@ public static class DatasetCatalog
             string root = dataFolder ?? DataFolder.Resolve();
             string folder = Path.Combine(root, spec);
             return Directory.Exists(folder)
-                ? LoadIdxFolder(folder, spec)
+                ? LoadIdxFolder(folder, spec, csv?.Classes)
                 : throw new DataNotFoundException(NotFetchedMessage(spec, root));
         }
 
@@ -72,7 +72,7 @@ public static class DatasetCatalog
 
         if (Directory.Exists(spec))
         {
-            return LoadIdxFolder(spec, Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(spec))));
+            return LoadIdxFolder(spec, Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(spec))), csv?.Classes);
         }
 
         throw new DataNotFoundException(
@@ -88,10 +88,15 @@ public static class DatasetCatalog
         return $"Dataset '{name}' is not in {dataFolder}{hint}: run `tools/fetch-datasets {name}` from an EdgeIL clone (needs npm; it writes to the same folder), or point --data-dir or ${DataFolder.EnvironmentVariable} at a folder holding {name}/.";
     }
 
-    private static TrainTestData LoadIdxFolder(string folder, string name)
+    private static TrainTestData LoadIdxFolder(string folder, string name, int? classes)
     {
-        LabeledDataset train = IdxDataset.LoadMnistFolder(folder, MnistSplit.Train, $"{name}/train");
-        LabeledDataset test = IdxDataset.LoadMnistFolder(folder, MnistSplit.Test, $"{name}/test");
+        if (classes is { } count && count is < 2 or > IdxDataset.MaxClassCount)
+        {
+            throw new ArgumentException($"--classes {count}: an IDX label is one byte, so 2..{IdxDataset.MaxClassCount} classes.");
+        }
+
+        LabeledDataset train = IdxDataset.LoadMnistFolder(folder, MnistSplit.Train, $"{name}/train", classes);
+        LabeledDataset test = IdxDataset.LoadMnistFolder(folder, MnistSplit.Test, $"{name}/test", classes);
         if (test.FeatureCount != train.FeatureCount)
         {
             // Found here, not at the first prediction, so the message can name the file at fault.

@@ -232,21 +232,21 @@ internal static class CheckpointDecoder
     {
         var reader = new SectionReader(payload, "ARCH", filePath);
         uint count = reader.ReadUInt32("the number of layer sizes");
-        if (count is < 2 or > CheckpointFormat.MaximumLayerSizeCount)
+        if (count is < 2 or > LearnerLimits.MaximumHiddenLayers + 2)
         {
-            throw Fail(filePath, $"section ARCH: {count} layer sizes; a network has 2..{CheckpointFormat.MaximumLayerSizeCount}");
+            throw Fail(filePath, $"section ARCH: {count} layer sizes; a network has 2..{LearnerLimits.MaximumHiddenLayers + 2}");
         }
 
         int[] sizes = new int[count];
         for (int i = 0; i < sizes.Length; i++)
         {
             uint size = reader.ReadUInt32($"layer size {i}");
-            if (size is < 1 or > CheckpointFormat.MaximumLayerSize)
-            {
-                throw Fail(filePath, $"section ARCH: layer {i} has {size} units; a layer has 1..{CheckpointFormat.MaximumLayerSize}");
-            }
+            sizes[i] = (int)Math.Min(size, int.MaxValue);
+        }
 
-            sizes[i] = (int)size;
+        if (LearnerLimits.LayerSizesProblem(sizes) is { } problem)
+        {
+            throw Fail(filePath, $"section ARCH: {problem}");
         }
 
         string headName = reader.ReadShortString("the output head");
@@ -282,9 +282,9 @@ internal static class CheckpointDecoder
                 _ => throw Fail(filePath, $"section INPT: frozen flag is {frozen}, not 0 or 1"),
             };
             state.Count = reader.ReadInt64("the observed sample count");
-            if (state.Count < 0)
+            if (state.Count is < 0 or > LearnerLimits.MaximumSampleCount)
             {
-                throw Fail(filePath, $"section INPT: observed sample count {state.Count} is negative");
+                throw Fail(filePath, $"section INPT: observed sample count {state.Count} is outside 0..{LearnerLimits.MaximumSampleCount}");
             }
         }
 
@@ -373,8 +373,8 @@ internal static class CheckpointDecoder
         float[][] biases = new float[layers][];
         for (int n = 0; n < layers; n++)
         {
-            weights[n] = reader.ReadFiniteSingles(sizes[n + 1] * sizes[n], $"layer {n} weights");
-            biases[n] = reader.ReadFiniteSingles(sizes[n + 1], $"layer {n} biases");
+            weights[n] = reader.ReadWeights(sizes[n + 1] * sizes[n], $"layer {n} weights");
+            biases[n] = reader.ReadWeights(sizes[n + 1], $"layer {n} biases");
         }
 
         return (weights, biases);
@@ -390,9 +390,9 @@ internal static class CheckpointDecoder
 
         var reader = new SectionReader(payload, "ADAM", filePath);
         long step = reader.ReadInt64("Adam's step count");
-        if (step < 0)
+        if (step is < 0 or > LearnerLimits.MaximumSampleCount)
         {
-            throw Fail(filePath, $"section ADAM: step count {step} is negative");
+            throw Fail(filePath, $"section ADAM: step count {step} is outside 0..{LearnerLimits.MaximumSampleCount}");
         }
 
         int layers = sizes.Length - 1;
@@ -414,7 +414,9 @@ internal static class CheckpointDecoder
         var reader = new SectionReader(payload, "PROG", filePath);
         long samplesSeen = reader.ReadInt64("samples seen");
         reader.RequireEnd();
-        return samplesSeen >= 0 ? samplesSeen : throw Fail(filePath, $"section PROG: samples seen {samplesSeen} is negative");
+        return samplesSeen is >= 0 and <= LearnerLimits.MaximumSampleCount
+            ? samplesSeen
+            : throw Fail(filePath, $"section PROG: samples seen {samplesSeen} is outside 0..{LearnerLimits.MaximumSampleCount}");
     }
 
     private static long ParameterCount(int[] sizes)
@@ -524,6 +526,19 @@ internal static class CheckpointDecoder
 
             int bad = Array.FindIndex(values, v => !double.IsFinite(v));
             return bad < 0 ? values : throw Fail(filePath, $"section {section}: {what}[{bad}] is {values[bad]}, not a finite number");
+        }
+
+        /// <summary>
+        /// A weight or bias the learner's guard could have produced: finite and below
+        /// <see cref="OnlineLearner.WeightMagnitudeLimit"/>. A larger one would make every later step be refused.
+        /// </summary>
+        public float[] ReadWeights(int count, string what)
+        {
+            float[] values = ReadFiniteSingles(count, what);
+            int bad = Array.FindIndex(values, v => Math.Abs(v) >= OnlineLearner.WeightMagnitudeLimit);
+            return bad < 0
+                ? values
+                : throw Fail(filePath, $"section {section}: {what}[{bad}] is {values[bad]}; the learner keeps every weight below {LearnerLimits.Format(OnlineLearner.WeightMagnitudeLimit)} in magnitude");
         }
 
         /// <summary>Second moments are running means of squares, so a negative one can only be damage.</summary>

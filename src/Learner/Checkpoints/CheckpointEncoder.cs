@@ -50,22 +50,14 @@ internal sealed class CheckpointEncoder
     public static CheckpointEncoder For(OnlineLearner learner)
     {
         Mlp model = learner.Model;
-        if (model.LayerSizes.Length > CheckpointFormat.MaximumLayerSizeCount)
+        if (LearnerLimits.LayerSizesProblem(model.LayerSizes) is { } problem)
         {
-            throw Refuse($"the network has {model.LayerSizes.Length} layers; checkpoints hold at most {CheckpointFormat.MaximumLayerSizeCount}");
+            throw Refuse(problem);
         }
 
-        foreach (int size in model.LayerSizes)
+        if (learner.SamplesSeen is < 0 or > LearnerLimits.MaximumSampleCount)
         {
-            if (size > CheckpointFormat.MaximumLayerSize)
-            {
-                throw Refuse($"a layer has {size} units; checkpoints hold at most {CheckpointFormat.MaximumLayerSize}");
-            }
-        }
-
-        if (learner.SamplesSeen < 0)
-        {
-            throw Refuse($"SamplesSeen is {learner.SamplesSeen}; it must be >= 0");
+            throw Refuse($"SamplesSeen is {learner.SamplesSeen}; it must be in 0..{LearnerLimits.MaximumSampleCount}");
         }
 
         InputStage stage = model.Input;
@@ -78,21 +70,26 @@ internal sealed class CheckpointEncoder
 
         if (stage.Scaling == InputScaling.Standardize)
         {
+            if (stage.Count > LearnerLimits.MaximumSampleCount)
+            {
+                throw Refuse($"the input stage has observed {stage.Count} samples; at most {LearnerLimits.MaximumSampleCount} can be saved");
+            }
+
             RequireFinite(stage.Mean, "the input stage's running means");
             RequireFiniteNonNegative(stage.SquaredDeviations, "the input stage's running squared deviations");
         }
 
         for (int n = 0; n < model.LayerCount; n++)
         {
-            RequireFinite(model.GetWeights(n), $"layer {n} weights");
-            RequireFinite(model.GetBiases(n), $"layer {n} biases");
+            RequireWeights(model.GetWeights(n), $"layer {n} weights");
+            RequireWeights(model.GetBiases(n), $"layer {n} biases");
         }
 
         if (learner.Adam is { } adam)
         {
-            if (adam.Step < 0)
+            if (adam.Step is < 0 or > LearnerLimits.MaximumSampleCount)
             {
-                throw Refuse($"Adam's step count is {adam.Step}; it must be >= 0");
+                throw Refuse($"Adam's step count is {adam.Step}; it must be in 0..{LearnerLimits.MaximumSampleCount}");
             }
 
             for (int n = 0; n < model.LayerCount; n++)
@@ -214,6 +211,14 @@ internal sealed class CheckpointEncoder
         if (!T.IsFinite(TensorPrimitives.MaxMagnitude(values)))
         {
             throw Refuse($"{what} are not all finite");
+        }
+    }
+
+    private static void RequireWeights(ReadOnlySpan<float> values, string what)
+    {
+        if (!(TensorPrimitives.MaxMagnitude(values) < OnlineLearner.WeightMagnitudeLimit))
+        {
+            throw Refuse($"{what} are not all finite and below {LearnerLimits.Format(OnlineLearner.WeightMagnitudeLimit)} in magnitude");
         }
     }
 

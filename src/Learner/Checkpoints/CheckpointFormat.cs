@@ -24,12 +24,6 @@ internal static class CheckpointFormat
     /// </summary>
     public static long MaximumLength => Array.MaxLength;
 
-    /// <summary>The most layer sizes <c>d_0..d_N</c>; far past any network this learner trains, small enough that a corrupt count is caught.</summary>
-    public const int MaximumLayerSizeCount = 1024;
-
-    /// <summary>The widest layer; far past any network this learner trains, small enough that a corrupt size is caught.</summary>
-    public const int MaximumLayerSize = 1 << 24;
-
     /// <summary>The settings of <see cref="Hyperparameters"/>, each 4 bytes, in the order FORMAT.md gives.</summary>
     public const int HyperparameterCount = 11;
 

@@ -67,15 +67,25 @@ internal static class MetadataText
     /// Reads <see cref="Hyperparameters(Learner.Hyperparameters)"/>'s form; a setting that is missing keeps
     /// the algorithm's default. Null when the text is not such an object or a setting is out of range.
     /// </summary>
-    public static Hyperparameters? ParseHyperparameters(string text, LearningAlgorithm algorithm)
+    public static Hyperparameters? ParseHyperparameters(string text, LearningAlgorithm algorithm) =>
+        TryParseHyperparameters(text, algorithm, out Hyperparameters? settings, out _) ? settings : null;
+
+    /// <summary>What is wrong with <see cref="Hyperparameters(Learner.Hyperparameters)"/>'s form in <paramref name="text"/>, or null when it parses and is in range.</summary>
+    public static string? HyperparametersProblem(string text, LearningAlgorithm algorithm) =>
+        TryParseHyperparameters(text, algorithm, out _, out string? problem) ? null : problem;
+
+    private static bool TryParseHyperparameters(string text, LearningAlgorithm algorithm, out Hyperparameters? result, out string? problem)
     {
+        result = null;
+        problem = null;
         try
         {
             using JsonDocument document = JsonDocument.Parse(text);
             JsonElement root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
-                return null;
+                problem = "not a JSON object";
+                return false;
             }
 
             Hyperparameters defaults = Learner.Hyperparameters.For(algorithm);
@@ -94,11 +104,13 @@ internal static class MetadataText
                 AdamEpsilon = Single(root, "adamEpsilon", defaults.AdamEpsilon),
             };
             settings.Validate();
-            return settings;
+            result = settings;
+            return true;
         }
         catch (Exception exception) when (exception is JsonException or FormatException or InvalidOperationException or ArgumentException)
         {
-            return null;
+            problem = exception.Message;
+            return false;
         }
 
         static float Single(JsonElement root, string name, float fallback) =>

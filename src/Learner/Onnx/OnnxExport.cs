@@ -247,6 +247,7 @@ public static class OnnxExport
 
         Add(OnnxMetadata.Head, MetadataText.HeadName(model.Head));
         Add(OnnxMetadata.LayerSizes, MetadataText.LayerSizes(model.LayerSizes));
+        Add(OnnxMetadata.WeightsSha256, WeightsDigest.Compute(model));
 
         void Add(string key, string value) => onnx.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
     }

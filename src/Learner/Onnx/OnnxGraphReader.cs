@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics.Tensors;
 using EdgeIL.Learner.Onnx.Protos;
 using AttributeType = EdgeIL.Learner.Onnx.Protos.AttributeProto.Types.AttributeType;
 
@@ -105,12 +106,19 @@ internal sealed class OnnxGraphReader
             _head = requested;
         }
 
+        if (LearnerLimits.LayerSizesProblem(_sizes.ToArray()) is { } sizeProblem)
+        {
+            throw Fail($"the network is outside what EdgeIL trains: {sizeProblem}");
+        }
+
         Mlp mlp = BuildModel();
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (StringStringEntryProto entry in _model.MetadataProps)
         {
             metadata.TryAdd(entry.Key, entry.Value);
         }
+
+        CheckMetadata(metadata, mlp);
 
         return new OnnxImportedModel(mlp, headFromGraph, _model.ProducerName, _model.ProducerVersion, _model.IrVersion, opset, metadata);
     }
@@ -647,6 +655,51 @@ internal sealed class OnnxGraphReader
 
         return mlp;
     }
+
+    /// <summary>
+    /// Holds what an EdgeIL export recorded to the ranges a checkpoint is held to (a model whose
+    /// recorded settings no configuration could ask for is refused, not silently given defaults),
+    /// and the weights to their recorded SHA-256.
+    /// </summary>
+    private void CheckMetadata(Dictionary<string, string> metadata, Mlp mlp)
+    {
+        if (metadata.TryGetValue(OnnxMetadata.WeightsSha256, out string? recorded))
+        {
+            string computed = WeightsDigest.Compute(mlp);
+            if (!string.Equals(recorded, computed, StringComparison.Ordinal))
+            {
+                throw Fail($"metadata {OnnxMetadata.WeightsSha256}: the weights do not match their recorded SHA-256, so the file is damaged (recorded {Shorten(recorded)}, computed {computed})");
+            }
+        }
+
+        for (int n = 0; n < mlp.LayerCount; n++)
+        {
+            if (!(TensorPrimitives.MaxMagnitude(mlp.GetWeights(n)) < OnlineLearner.WeightMagnitudeLimit
+                && TensorPrimitives.MaxMagnitude(mlp.GetBiases(n)) < OnlineLearner.WeightMagnitudeLimit))
+            {
+                throw Fail($"layer {n} holds a weight or bias of magnitude {LearnerLimits.Format(OnlineLearner.WeightMagnitudeLimit)} or more; EdgeIL keeps every parameter below that");
+            }
+        }
+
+        if (metadata.TryGetValue(OnnxMetadata.Algorithm, out string? algorithmName)
+            && LearningAlgorithms.TryParse(algorithmName, out LearningAlgorithm algorithm)
+            && metadata.TryGetValue(OnnxMetadata.Hyperparameters, out string? settings))
+        {
+            string? problem = MetadataText.HyperparametersProblem(settings, algorithm);
+            if (problem is not null)
+            {
+                throw Fail($"metadata {OnnxMetadata.Hyperparameters}: {problem}");
+            }
+        }
+
+        if (metadata.TryGetValue(OnnxMetadata.SamplesSeen, out string? samples)
+            && !(long.TryParse(samples, NumberStyles.None, CultureInfo.InvariantCulture, out long count) && count <= LearnerLimits.MaximumSampleCount))
+        {
+            throw Fail($"metadata {OnnxMetadata.SamplesSeen}: '{Shorten(samples)}' is not a sample count in 0..{LearnerLimits.MaximumSampleCount}");
+        }
+    }
+
+    private static string Shorten(string text) => text.Length <= 80 ? text : text[..80] + "...";
 
     private float[] Broadcast(float[]? values, float identity, int features, string role)
     {

@@ -36,4 +36,11 @@ public static class OnnxMetadata
 
     /// <summary>The layer sizes <c>d_0..d_N</c>, comma-separated.</summary>
     public const string LayerSizes = "edgeil.layer_sizes";
+
+    /// <summary>
+    /// The SHA-256 of the model's parameters as 64 lower-case hex digits (input offsets and scales,
+    /// then each layer's weights and biases as little-endian float32). <see cref="OnnxImport"/> refuses
+    /// a file whose weights do not match it; files without it (other exporters) are read as they are.
+    /// </summary>
+    public const string WeightsSha256 = "edgeil.weights_sha256";
 }

@@ -2,6 +2,7 @@ using System.Text;
 using EdgeIL.Device.Configuration;
 using EdgeIL.Device.Loop;
 using EdgeIL.Device.Outputs;
+using EdgeIL.Device.Tests.Persistence;
 using EdgeIL.Device.Streams;
 using EdgeIL.Device.Tests.Simulation;
 
@@ -121,10 +122,92 @@ public sealed class DeviceRuntimeTests
         Assert.StartsWith($"--state-dir {state}: cannot be created", exception.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Run_StateHoldsACheckpointWithIterationsIntMax_RefusesItAndStopsPromptly()
+    {
+        // Before: the checkpoint loaded (its CRC is valid), its first learn step ran 2^31 inference
+        // iterations, and a stop request waited for it: more than ten minutes.
+        using var directory = new TemporaryDirectory();
+        string state = Path.Combine(directory.Path, "state");
+        LoadedConfiguration loaded = WriteConfiguration(directory, hidden: 16);
+        using (DeviceRuntime first = DeviceRuntime.Create(loaded, Environment(state)))
+        {
+            first.Run(maxTicks: 5);
+        }
+
+        string good = Path.Combine(state, "checkpoint-000000000005.eilc");
+        string poisoned = Path.Combine(state, "checkpoint-000000000900.eilc");
+        File.WriteAllBytes(poisoned, CheckpointBytes.WithIterations(File.ReadAllBytes(good), int.MaxValue));
+        var error = new StringWriter();
+
+        using DeviceRuntime runtime = DeviceRuntime.Create(loaded, new DeviceEnvironment(state, new UnusedHardware(), new ManualClock(), TextWriter.Null, error, TextReader.Null));
+        Assert.Equal(good, runtime.ResumedFrom);
+        Assert.Contains($"moved damaged checkpoint aside to {poisoned}.bad", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Iterations = 2147483647", error.ToString(), StringComparison.Ordinal);
+
+        LoopExit exit = LoopExit.TickLimit;
+        var thread = new Thread(() => exit = runtime.Run());
+        thread.Start();
+        SpinWait.SpinUntil(() => runtime.Learner.SamplesSeen > 50, TimeSpan.FromSeconds(30));
+        runtime.Requests.RequestStop("SIGTERM");
+
+        // A tick of this 4-16-3 model takes microseconds; the bound is for a loaded CI machine, not a speed claim.
+        Assert.True(thread.Join(TimeSpan.FromSeconds(30)), "the loop did not stop");
+        Assert.Equal(LoopExit.Stopped, exit);
+        Assert.True(runtime.Learner.SamplesSeen > 50);
+    }
+
+    [Fact]
+    public void Create_EveryKeptCheckpointDamaged_LearningPersistsAgain()
+    {
+        using var directory = new TemporaryDirectory();
+        string state = Path.Combine(directory.Path, "state");
+        LoadedConfiguration loaded = WriteConfiguration(directory, hidden: 16, persistence: "\"keepCheckpoints\": 1");
+        Directory.CreateDirectory(state);
+        File.WriteAllBytes(Path.Combine(state, "checkpoint-000009999999.eilc"), new byte[64]);
+
+        using (DeviceRuntime first = DeviceRuntime.Create(loaded, Environment(state)))
+        {
+            Assert.Null(first.ResumedFrom);
+            first.Run(maxTicks: 30);
+        }
+
+        using DeviceRuntime second = DeviceRuntime.Create(loaded, Environment(state));
+
+        Assert.EndsWith("checkpoint-000000000030.eilc", second.ResumedFrom, StringComparison.Ordinal);
+        Assert.Equal(30, second.Learner.SamplesSeen);
+    }
+
+    [Fact]
+    public void Create_NewestCheckpointUnreadable_ResumesFromThePreviousInsteadOfFailing()
+    {
+        using var directory = new TemporaryDirectory();
+        string state = Path.Combine(directory.Path, "state");
+        LoadedConfiguration loaded = WriteConfiguration(directory, hidden: 16);
+        using (DeviceRuntime first = DeviceRuntime.Create(loaded, Environment(state)))
+        {
+            first.Run(maxTicks: 5);
+        }
+
+        string newest = Path.Combine(state, "checkpoint-000000000700.eilc");
+        File.Copy(Path.Combine(state, "checkpoint-000000000005.eilc"), newest);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(newest, UnixFileMode.None);
+        }
+
+        // Root reads past permissions; an exclusive lock makes the open fail for root too.
+        using var holder = new FileStream(newest, FileMode.Open, FileAccess.Read, FileShare.None);
+
+        using DeviceRuntime second = DeviceRuntime.Create(loaded, Environment(state));
+
+        Assert.EndsWith("checkpoint-000000000005.eilc", second.ResumedFrom, StringComparison.Ordinal);
+    }
+
     private static DeviceEnvironment Environment(string state) =>
         new(state, new UnusedHardware(), new ManualClock(), TextWriter.Null, TextWriter.Null, TextReader.Null);
 
-    private static LoadedConfiguration WriteConfiguration(TemporaryDirectory directory, int hidden, string modelExtras = "", string recordingPath = "rec.eilrec", string dataPath = "data.csv")
+    private static LoadedConfiguration WriteConfiguration(TemporaryDirectory directory, int hidden, string modelExtras = "", string recordingPath = "rec.eilrec", string dataPath = "data.csv", string persistence = "")
     {
         var csv = new StringBuilder("a,b,c,d,label\n");
         var dataset = LoopHarness.SeparableDataset(60, seed: 1);
@@ -141,7 +224,8 @@ public sealed class DeviceRuntimeTests
               "loop": { "tickHz": 50 },
               "model": { "hiddenLayers": [{{hidden}}]{{modelExtras}} },
               "source": { "kind": "replay", "replay": { "format": "csv", "path": "{{dataPath}}" } },
-              "outputs": { "console": false, "recording": { "path": "{{recordingPath}}" } }
+              "outputs": { "console": false, "recording": { "path": "{{recordingPath}}" } },
+              "persistence": { {{persistence}} }
             }
             """);
         return DeviceConfigurationFile.Load(path);

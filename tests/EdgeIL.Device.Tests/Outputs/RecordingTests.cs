@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using EdgeIL.Device.Streams;
 
 namespace EdgeIL.Device.Tests.Outputs;
@@ -45,7 +46,7 @@ public sealed class RecordingTests
         reader.TryRead(features, out _);
 
         Assert.Equal([12f, 13f, 0f, 255f], features);
-        Assert.Equal(Recording.HeaderBytes + Recording.RecordPrefixBytes + 4, new FileInfo(path).Length);
+        Assert.Equal(Recording.HeaderBytes + Recording.RecordPrefixBytes + 4 + Recording.ChecksumBytes, new FileInfo(path).Length);
     }
 
     [Fact]
@@ -81,6 +82,101 @@ public sealed class RecordingTests
 
         Assert.Contains("x.eilrec", exception.Message, StringComparison.Ordinal);
         Assert.Contains("magic", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_AnyByteOfARecordFlipped_IsRefusedNamingTheRecord()
+    {
+        using var directory = new TemporaryDirectory();
+        string path = directory.File("r.eilrec");
+        using (var writer = new RecordingWriter(path, 3, 4, RecordingElement.Float32, 30, 0))
+        {
+            for (int i = 0; i < 3; i++)
+            {
+                writer.Write(new RecordedTick(i, i, 0, 0.5f), [i, 2f, 3f]);
+            }
+        }
+
+        byte[] original = File.ReadAllBytes(path);
+        int record = Recording.RecordBytes(3, RecordingElement.Float32);
+        for (int offset = 0; offset < record; offset++)
+        {
+            byte[] bytes = (byte[])original.Clone();
+            bytes[Recording.HeaderBytes + record + offset] ^= 0x04;
+            File.WriteAllBytes(path, bytes);
+            using RecordingReader reader = RecordingReader.Open(path);
+            float[] features = new float[3];
+            Assert.True(reader.TryRead(features, out _));
+
+            var exception = Assert.Throws<DataFormatException>(() => reader.TryRead(features, out _));
+
+            Assert.Contains("record 1's checksum does not match", exception.Message, StringComparison.Ordinal);
+            Assert.Contains("r.eilrec", exception.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Open_HeaderByteFlipped_IsRefused()
+    {
+        using var directory = new TemporaryDirectory();
+        string path = directory.File("r.eilrec");
+        using (var writer = new RecordingWriter(path, 3, 4, RecordingElement.Float32, 30, 0))
+        {
+            writer.Write(default, [1f, 2f, 3f]);
+        }
+
+        byte[] bytes = File.ReadAllBytes(path);
+        bytes[13] ^= 0x01;
+        File.WriteAllBytes(path, bytes);
+
+        var exception = Assert.Throws<DataFormatException>(() => RecordingReader.Open(path));
+
+        Assert.Contains("header's checksum does not match", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_Version1Recording_StillReads()
+    {
+        // Written byte by byte as the version 1 writer did: a 32-byte header, records without a checksum.
+        using var directory = new TemporaryDirectory();
+        string path = directory.File("old.eilrec");
+        var bytes = new List<byte>();
+        byte[] header = new byte[32];
+        "EILREC\r\n"u8.CopyTo(header);
+        BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(8), 1);
+        header[10] = 4;
+        BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(12), 2);
+        BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(16), 3);
+        BinaryPrimitives.WriteSingleLittleEndian(header.AsSpan(20), 25f);
+        BinaryPrimitives.WriteInt64LittleEndian(header.AsSpan(24), 99);
+        bytes.AddRange(header);
+        for (int i = 0; i < 2; i++)
+        {
+            byte[] record = new byte[16 + 8];
+            BinaryPrimitives.WriteInt64LittleEndian(record, 10 + i);
+            BinaryPrimitives.WriteInt16LittleEndian(record.AsSpan(8), (short)(i + 1));
+            BinaryPrimitives.WriteInt16LittleEndian(record.AsSpan(10), -1);
+            BinaryPrimitives.WriteSingleLittleEndian(record.AsSpan(12), 0.25f);
+            BinaryPrimitives.WriteSingleLittleEndian(record.AsSpan(16), i);
+            BinaryPrimitives.WriteSingleLittleEndian(record.AsSpan(20), -i);
+            bytes.AddRange(record);
+        }
+
+        File.WriteAllBytes(path, [.. bytes]);
+
+        using RecordingReader reader = RecordingReader.Open(path);
+        float[] features = new float[2];
+
+        Assert.Equal(1, reader.FormatVersion);
+        Assert.Equal(2, reader.RecordCount);
+        Assert.Equal(0, reader.TruncatedBytes);
+        Assert.Equal(25f, reader.TickHz);
+        Assert.True(reader.TryReadRecord(features, out RecordedTick first));
+        Assert.Equal(new RecordedTick(10, 1, -1, 0.25f), first);
+        Assert.True(reader.TryReadRecord(features, out RecordedTick second));
+        Assert.Equal(new RecordedTick(11, 2, -1, 0.25f), second);
+        Assert.Equal([1f, -1f], features);
+        Assert.False(reader.TryRead(features, out _));
     }
 
     [Fact]

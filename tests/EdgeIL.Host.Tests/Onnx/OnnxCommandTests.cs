@@ -79,8 +79,9 @@ public class OnnxCommandTests
 
         (int exit, _, string error) = HostCli.Invoke("verify-onnx", "--model", folder.File("model.edgeil"), "--onnx", folder.File("model.onnx"), "--data", "sample");
 
+        // EdgeIL's own reader sees it first (it checks the recorded SHA-256 before ONNX Runtime runs the file).
         Assert.Equal(ExitCodes.BadInput, exit);
-        Assert.Contains("ONNX Runtime cannot load", error, StringComparison.Ordinal);
+        Assert.Contains($"Cannot import ONNX model '{folder.File("model.onnx")}'", error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -154,6 +155,23 @@ public class OnnxCommandTests
         Assert.Contains("ends in its own Softmax", error, StringComparison.Ordinal);
         Assert.Contains("a sigmoid head cannot be chosen", error, StringComparison.Ordinal);
         Assert.Contains("omit --head", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Import_MetadataWithIterationsPastTheLimit_ExitsWithBadInputNamingTheKey()
+    {
+        // Before, this imported with exit 0 and a checkpoint whose first learn step never ended.
+        using var folder = new TemporaryFolder();
+        var learner = new OnlineLearner(Mlp.CreateRandom([3, 4, 2], OutputHead.Softmax, seed: 1), LearningAlgorithm.ILProx, Hyperparameters.For(LearningAlgorithm.ILProx) with { Iterations = 1000 });
+        byte[] bytes = OnnxExport.ToBytes(learner);
+        int at = IndexOf(bytes, "\"iterations\":1000"u8);
+        "\"iterations\":9999"u8.CopyTo(bytes.AsSpan(at));
+        File.WriteAllBytes(folder.File("model.onnx"), bytes);
+
+        (int exit, _, string error) = HostCli.Invoke("import", "--onnx", folder.File("model.onnx"), "--out", folder.File("model.edgeil"));
+
+        Assert.Equal(ExitCodes.BadInput, exit);
+        Assert.Contains("metadata edgeil.hyperparameters: Hyperparameter Iterations = 9999 must be in 0..2000", error, StringComparison.Ordinal);
         Assert.False(File.Exists(folder.File("model.edgeil")));
     }
 
@@ -166,6 +184,24 @@ public class OnnxCommandTests
 
         Assert.Equal(ExitCodes.BadInput, exit);
         Assert.Contains("edgeil: Argument 'tanh' not recognized. Must be one of: 'softmax' 'sigmoid' 'identity'", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void VerifyOnnx_WeightChangedAfterExport_ExitsWithBadInputSayingTheFileIsDamaged()
+    {
+        using var folder = new TemporaryFolder();
+        SavedLearner(folder, OutputHead.Softmax);
+        HostCli.Invoke("export", "--model", folder.File("model.edgeil"), "--onnx", folder.File("model.onnx"));
+        byte[] bytes = File.ReadAllBytes(folder.File("model.onnx"));
+
+        // The 784 x 32 weights of the first layer are most of the file; its middle byte is one of them.
+        bytes[bytes.Length / 2] ^= 0x10;
+        File.WriteAllBytes(folder.File("model.onnx"), bytes);
+
+        (int exit, _, string error) = HostCli.Invoke("verify-onnx", "--model", folder.File("model.edgeil"), "--onnx", folder.File("model.onnx"), "--data", "sample");
+
+        Assert.Equal(ExitCodes.BadInput, exit);
+        Assert.Contains("do not match their recorded SHA-256", error, StringComparison.Ordinal);
     }
 
     [Fact]

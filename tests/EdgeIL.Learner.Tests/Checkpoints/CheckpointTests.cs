@@ -225,7 +225,7 @@ public class CheckpointTests
     {
         byte[] bytes = Save(Trained(LearningAlgorithm.BPSgd));
         int architecture = PayloadOffset(bytes, "ARCH");
-        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(architecture + 8), 1 << 24);
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(architecture + 12), 1 << 24);
 
         var error = Assert.Throws<CheckpointFormatException>(() => Load(WithChecksum(bytes)));
 
