@@ -13,11 +13,14 @@ public enum SimdLevel
 
     /// <summary>256-bit vectors: AVX2 on x86-64.</summary>
     Vector256,
+
+    /// <summary>512-bit vectors: AVX-512 on x86-64, where the runtime finds them worth using.</summary>
+    Vector512,
 }
 
 /// <summary>
 /// Chooses the widest vector the hardware accelerates, once per process. The environment variable
-/// <c>EDGEIL_SIMD</c> (<c>scalar</c>, <c>vector128</c>, <c>vector256</c>) narrows the choice, so a
+/// <c>EDGEIL_SIMD</c> (<c>scalar</c>, <c>vector128</c>, <c>vector256</c>, <c>vector512</c>) narrows the choice, so a
 /// slow or suspect path can be ruled in or out on a device without rebuilding.
 /// </summary>
 public static class SimdSelection
@@ -28,9 +31,13 @@ public static class SimdSelection
     /// <summary>The level in force for this process.</summary>
     public static SimdLevel Current { get; } = Choose(Environment.GetEnvironmentVariable(EnvironmentVariable));
 
-    /// <summary>The widest level the hardware accelerates.</summary>
+    /// <summary>
+    /// The widest level the hardware accelerates. <see cref="Vector512.IsHardwareAccelerated"/> is false
+    /// on CPUs where the runtime judges 512-bit code slower (those that lower their clock for it).
+    /// </summary>
     public static SimdLevel Accelerated =>
-        Vector256.IsHardwareAccelerated ? SimdLevel.Vector256
+        Vector512.IsHardwareAccelerated ? SimdLevel.Vector512
+        : Vector256.IsHardwareAccelerated ? SimdLevel.Vector256
         : Vector128.IsHardwareAccelerated ? SimdLevel.Vector128
         : SimdLevel.Scalar;
 
@@ -44,8 +51,9 @@ public static class SimdSelection
             "SCALAR" => SimdLevel.Scalar,
             "VECTOR128" => SimdLevel.Vector128,
             "VECTOR256" => SimdLevel.Vector256,
+            "VECTOR512" => SimdLevel.Vector512,
             _ => throw new InvalidOperationException(
-                $"{EnvironmentVariable}='{requested}' is not one of scalar, vector128, vector256."),
+                $"{EnvironmentVariable}='{requested}' is not one of scalar, vector128, vector256, vector512."),
         };
         return wanted is { } level && level < accelerated ? level : accelerated;
     }
