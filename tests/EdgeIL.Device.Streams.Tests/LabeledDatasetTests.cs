@@ -1,4 +1,3 @@
-
 namespace EdgeIL.Device.Streams.Tests;
 
 public sealed class LabeledDatasetTests
