@@ -57,7 +57,10 @@ internal static class FusedKernels
             SimdLevel.Vector128 => UpdateActivities<Vector128<float>, Vector128Operations>(v, propagated, error, a, step),
             _ => 0,
         };
-        UpdateActivities<float, ScalarOperations>(v[done..], propagated[done..], error[done..], a[done..], step);
+        if (done < v.Length)
+        {
+            UpdateActivities<float, ScalarOperations>(v[done..], propagated[done..], error[done..], a[done..], step);
+        }
     }
 
     /// <summary>
@@ -82,7 +85,10 @@ internal static class FusedKernels
             SimdLevel.Vector128 => AdamStep<Vector128<float>, Vector128Operations>(weights, firstMoment, secondMoment, direction, step, ref squaredChange),
             _ => 0,
         };
-        AdamStep<float, ScalarOperations>(weights[done..], firstMoment[done..], secondMoment[done..], direction[done..], step, ref squaredChange);
+        if (done < weights.Length)
+        {
+            AdamStep<float, ScalarOperations>(weights[done..], firstMoment[done..], secondMoment[done..], direction[done..], step, ref squaredChange);
+        }
         return squaredChange;
     }
 
@@ -138,6 +144,7 @@ internal static class FusedKernels
     }
 
     /// <summary>The activity step on every whole vector of <paramref name="v"/>; returns the number of elements done.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int UpdateActivities<TVector, TOps>(
         Span<float> v, ReadOnlySpan<float> propagated, ReadOnlySpan<float> error, Span<float> a, in ActivityStep step)
         where TVector : struct
@@ -164,6 +171,7 @@ internal static class FusedKernels
     }
 
     /// <summary>The Adam step on every whole vector of <paramref name="weights"/>, adding the squared changes to <paramref name="squaredChange"/>; returns the number of elements done.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int AdamStep<TVector, TOps>(
         Span<float> weights, Span<float> firstMoment, Span<float> secondMoment, ReadOnlySpan<float> direction, in AdamStepScalars step, ref float squaredChange)
         where TVector : struct

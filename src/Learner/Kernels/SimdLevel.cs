@@ -1,4 +1,5 @@
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace EdgeIL.Learner.Kernels;
 
@@ -19,9 +20,10 @@ public enum SimdLevel
 }
 
 /// <summary>
-/// Chooses the widest vector the hardware accelerates, once per process. The environment variable
-/// <c>EDGEIL_SIMD</c> (<c>scalar</c>, <c>vector128</c>, <c>vector256</c>, <c>vector512</c>) narrows the choice, so a
-/// slow or suspect path can be ruled in or out on a device without rebuilding.
+/// Chooses the widest vector the hardware accelerates and the runtime recommends, once per process. The
+/// environment variable <c>EDGEIL_SIMD</c> (<c>scalar</c>, <c>vector128</c>, <c>vector256</c>, <c>vector512</c>)
+/// overrides the choice within what the hardware runs natively, so a slow or suspect path can be ruled in
+/// or out on a device without rebuilding.
 /// </summary>
 public static class SimdSelection
 {
@@ -32,8 +34,9 @@ public static class SimdSelection
     public static SimdLevel Current { get; } = Choose(Environment.GetEnvironmentVariable(EnvironmentVariable));
 
     /// <summary>
-    /// The widest level the hardware accelerates. <see cref="Vector512.IsHardwareAccelerated"/> is false
-    /// on CPUs where the runtime judges 512-bit code slower (those that lower their clock for it).
+    /// The widest level the hardware accelerates and the runtime recommends: the default.
+    /// <see cref="Vector512.IsHardwareAccelerated"/> is false on CPUs where the runtime judges 512-bit code
+    /// not worth it (those that lower their clock for it), even when they have AVX-512.
     /// </summary>
     public static SimdLevel Accelerated =>
         Vector512.IsHardwareAccelerated ? SimdLevel.Vector512
@@ -41,10 +44,18 @@ public static class SimdSelection
         : Vector128.IsHardwareAccelerated ? SimdLevel.Vector128
         : SimdLevel.Scalar;
 
-    /// <summary>The level for an override value: never wider than the hardware accelerates.</summary>
+    /// <summary>
+    /// The widest level the hardware runs natively: <see cref="SimdLevel.Vector512"/> wherever AVX-512F is
+    /// present, so that <c>EDGEIL_SIMD=vector512</c> can overrule the runtime's caution on a machine where
+    /// it measures faster.
+    /// </summary>
+    public static SimdLevel Supported =>
+        Avx512F.IsSupported ? SimdLevel.Vector512 : Accelerated;
+
+    /// <summary>The level for an override value: the default when there is none, never wider than the hardware runs natively.</summary>
     public static SimdLevel Choose(string? requested)
     {
-        SimdLevel accelerated = Accelerated;
+        SimdLevel supported = Supported;
         SimdLevel? wanted = requested?.Trim().ToUpperInvariant() switch
         {
             null or "" => null,
@@ -55,6 +66,6 @@ public static class SimdSelection
             _ => throw new InvalidOperationException(
                 $"{EnvironmentVariable}='{requested}' is not one of scalar, vector128, vector256, vector512."),
         };
-        return wanted is { } level && level < accelerated ? level : accelerated;
+        return wanted is { } level ? (level < supported ? level : supported) : Accelerated;
     }
 }
