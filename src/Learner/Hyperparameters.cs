@@ -57,6 +57,29 @@ public sealed record Hyperparameters
         _ => throw new ArgumentOutOfRangeException(nameof(algorithm), algorithm, "Unknown learning algorithm."),
     };
 
+    /// <summary>
+    /// These settings with each given value in place of its current one; a null keeps the current
+    /// value. The one way a caller (command line, experiment, device configuration) overrides settings.
+    /// </summary>
+    /// <param name="alpha">The proximal step size, or null.</param>
+    /// <param name="learningRate">The learning rate, or null.</param>
+    /// <param name="epsilon">The damping of the normalised step, or null.</param>
+    /// <param name="iterations">The inference budget T, or null.</param>
+    /// <param name="gammaBottom">The bottom-up inference rate, or null.</param>
+    /// <param name="gammaTop">The top-down inference rate, or null.</param>
+    /// <returns>The settings with the overrides applied; not validated.</returns>
+    public Hyperparameters With(
+        float? alpha = null, float? learningRate = null, float? epsilon = null, int? iterations = null, float? gammaBottom = null, float? gammaTop = null) =>
+        this with
+        {
+            Alpha = alpha ?? Alpha,
+            LearningRate = learningRate ?? LearningRate,
+            Epsilon = epsilon ?? Epsilon,
+            Iterations = iterations ?? Iterations,
+            GammaBottom = gammaBottom ?? GammaBottom,
+            GammaTop = gammaTop ?? GammaTop,
+        };
+
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first setting out of its range.</summary>
     public void Validate()
     {

@@ -107,18 +107,20 @@ public sealed class Mlp
     public InputStage Input { get; }
 
     /// <summary>The number of weights and biases.</summary>
-    public long ParameterCount
-    {
-        get
-        {
-            long count = 0;
-            for (int n = 0; n < LayerCount; n++)
-            {
-                count += _weights[n].Length + _biases[n].Length;
-            }
+    public long ParameterCount => CountParameters(_sizes);
 
-            return count;
+    /// <summary>The number of weights and biases of an MLP with the layer sizes <c>d_0..d_N</c>: <c>sum_n d_{n+1} (d_n + 1)</c>.</summary>
+    /// <param name="layerSizes">The layer sizes, each range &gt;= 0.</param>
+    /// <returns>The count, in 64 bits so that sizes read from an untrusted file cannot overflow it.</returns>
+    public static long CountParameters(ReadOnlySpan<int> layerSizes)
+    {
+        long count = 0;
+        for (int n = 0; n + 1 < layerSizes.Length; n++)
+        {
+            count += (long)layerSizes[n + 1] * (layerSizes[n] + 1L);
         }
+
+        return count;
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Numerics.Tensors;
 
 namespace EdgeIL.Learner;
@@ -31,7 +32,16 @@ public static class OutputFunctions
     /// numerically stable forms (log-sum-exp, softplus) so that a confident wrong answer gives a large
     /// finite loss rather than infinity.
     /// </summary>
-    public static double Loss(OutputHead head, ReadOnlySpan<float> logits, ReadOnlySpan<float> target)
+    public static double Loss(OutputHead head, ReadOnlySpan<float> logits, ReadOnlySpan<float> target) => Loss<float>(head, logits, target);
+
+    /// <summary>
+    /// The loss of <see cref="Loss(OutputHead, ReadOnlySpan{float}, ReadOnlySpan{float})"/> for float32 or
+    /// float64 logits and targets, computed in float64 either way: the one definition of every head's loss,
+    /// which the float64 reference step also uses. The softmax loss keeps the target's total mass
+    /// <c>m = sum t</c>: <c>m logsumexp(z) - t.z</c>, the cross-entropy for a one-hot or probability target.
+    /// </summary>
+    internal static double Loss<T>(OutputHead head, ReadOnlySpan<T> logits, ReadOnlySpan<T> target)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         if (logits.Length != target.Length)
         {
@@ -44,17 +54,19 @@ public static class OutputFunctions
             case OutputHead.Softmax:
             {
                 double max = double.NegativeInfinity;
-                foreach (float z in logits)
+                foreach (T z in logits)
                 {
-                    max = Math.Max(max, z);
+                    max = Math.Max(max, double.CreateTruncating(z));
                 }
 
                 double sumExp = 0, targetMass = 0, targetDotLogits = 0;
                 for (int i = 0; i < logits.Length; i++)
                 {
-                    sumExp += Math.Exp(logits[i] - max);
-                    targetMass += target[i];
-                    targetDotLogits += target[i] * (double)logits[i];
+                    double z = double.CreateTruncating(logits[i]);
+                    double t = double.CreateTruncating(target[i]);
+                    sumExp += Math.Exp(z - max);
+                    targetMass += t;
+                    targetDotLogits += t * z;
                 }
 
                 loss = (max + Math.Log(sumExp)) * targetMass - targetDotLogits;
@@ -64,16 +76,16 @@ public static class OutputFunctions
             case OutputHead.Sigmoid:
                 for (int i = 0; i < logits.Length; i++)
                 {
-                    double z = logits[i];
+                    double z = double.CreateTruncating(logits[i]);
                     double softplus = Math.Max(z, 0) + Math.Log(1 + Math.Exp(-Math.Abs(z)));
-                    loss += softplus - target[i] * z;
+                    loss += softplus - double.CreateTruncating(target[i]) * z;
                 }
 
                 break;
             default:
                 for (int i = 0; i < logits.Length; i++)
                 {
-                    double d = logits[i] - (double)target[i];
+                    double d = double.CreateTruncating(logits[i]) - double.CreateTruncating(target[i]);
                     loss += 0.5 * d * d;
                 }
 

@@ -1,34 +1,29 @@
+using System.Text.RegularExpressions;
 using EdgeIL.Learner.Checkpoints;
 using EdgeIL.Learner.Onnx;
 
 namespace EdgeIL.Learner.Tests;
 
-/// <summary>Keeps the README's code honest: the example there must be, character for character, the body of <see cref="Example"/>, which runs here.</summary>
-public sealed class ReadmeExampleTests : IDisposable
+/// <summary>
+/// Keeps the README's code honest: the example there must be, character for character, the body of
+/// <see cref="Example"/>, which runs here. The README writes its files to the current folder; here they
+/// go to a folder of the test's own (<c>Path.Combine(folder, ...)</c>, the one difference allowed),
+/// because the current folder belongs to the whole test process and other tests run alongside.
+/// </summary>
+public sealed partial class ReadmeExampleTests : IDisposable
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "edgeil-readme-" + Guid.NewGuid().ToString("N"));
-    private readonly string _previous = Directory.GetCurrentDirectory();
+    private readonly string _folder = Directory.CreateTempSubdirectory("edgeil-readme-").FullName;
 
-    public ReadmeExampleTests()
-    {
-        Directory.CreateDirectory(_folder);
-        Directory.SetCurrentDirectory(_folder);
-    }
-
-    public void Dispose()
-    {
-        Directory.SetCurrentDirectory(_previous);
-        Directory.Delete(_folder, recursive: true);
-    }
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     [Fact]
     public void Example_AsInReadme_RunsAndWritesBothFiles()
     {
-        LearnResult result = Example();
+        LearnResult result = Example(_folder);
         Assert.True(result.Applied);
         Assert.Equal(12, result.Iterations);
-        Assert.True(CheckpointFile.Load("model.edgeil").SamplesSeen == 1);
-        Assert.True(new FileInfo("model.onnx").Length > 0);
+        Assert.True(CheckpointFile.Load(Path.Combine(_folder, "model.edgeil")).SamplesSeen == 1);
+        Assert.True(new FileInfo(Path.Combine(_folder, "model.onnx")).Length > 0);
     }
 
     [Fact]
@@ -43,12 +38,15 @@ public sealed class ReadmeExampleTests : IDisposable
         string readme = File.ReadAllText(Path.Combine(root, "README.md"));
         int start = readme.IndexOf("```csharp\n", StringComparison.Ordinal) + "```csharp\n".Length;
         string example = readme[start..readme.IndexOf("```", start, StringComparison.Ordinal)];
-        string source = File.ReadAllText(Path.Combine(root, "tests", "EdgeIL.Learner.Tests", "ReadmeExampleTests.cs"));
+        string source = InTestFolder().Replace(File.ReadAllText(Path.Combine(root, "tests", "EdgeIL.Learner.Tests", "ReadmeExampleTests.cs")), "$1");
         string body = string.Concat(example.TrimEnd('\n').Split('\n').Select(line => line.Length == 0 ? "\n" : "        " + line + "\n"));
         Assert.Contains(body, source);
     }
 
-    private static LearnResult Example()
+    [GeneratedRegex(@"Path\.Combine\(folder, (""[^""]+"")\)")]
+    private static partial Regex InTestFolder();
+
+    private static LearnResult Example(string folder)
     {
         // A 4-input, 3-class network. Readings arrive in raw sensor units, so the model standardises them itself.
         Mlp model = Mlp.CreateRandom([4, 16, 3], OutputHead.Softmax, seed: 1);
@@ -60,8 +58,8 @@ public sealed class ReadmeExampleTests : IDisposable
         LearnResult result = learner.LearnClass(reading, label: 2, iterationBudget: 12);
         Console.WriteLine($"predicted {predicted}, loss {result.Loss:F3}, {result.Status}");
 
-        CheckpointFile.Save(learner, "model.edgeil");
-        OnnxExport.Save(learner, "model.onnx");
+        CheckpointFile.Save(learner, Path.Combine(folder, "model.edgeil"));
+        OnnxExport.Save(learner, Path.Combine(folder, "model.onnx"));
         return result;
     }
 }

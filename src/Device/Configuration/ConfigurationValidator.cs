@@ -1,4 +1,5 @@
 using System.Globalization;
+using EdgeIL.Device.Sources;
 using EdgeIL.Learner;
 
 namespace EdgeIL.Device.Configuration;
@@ -9,18 +10,6 @@ namespace EdgeIL.Device.Configuration;
 /// </summary>
 public static class ConfigurationValidator
 {
-    /// <summary>The source kinds, as written in <c>source.kind</c>.</summary>
-    public static IReadOnlyList<string> SourceKinds { get; } = ["replay", "camera", "imu", "adc"];
-
-    /// <summary>The target kinds, as written in <c>targets.kind</c>.</summary>
-    public static IReadOnlyList<string> TargetKinds { get; } = ["dataset", "buttons", "stdin", "none"];
-
-    /// <summary>The replay formats, as written in <c>source.replay.format</c>.</summary>
-    public static IReadOnlyList<string> ReplayFormats { get; } = ["mnist", "idx", "csv", "recording"];
-
-    /// <summary>The GPIO drivers, as written in <c>gpio.driver</c>.</summary>
-    public static IReadOnlyList<string> GpioDrivers { get; } = ["auto", "libgpiod-v2", "libgpiod", "sysfs"];
-
     /// <summary>Lists every problem of <paramref name="configuration"/>, each as <c>field.path: what is wrong</c>.</summary>
     /// <param name="configuration">The configuration to check.</param>
     /// <returns>The problems; empty when the configuration is valid.</returns>
@@ -106,7 +95,7 @@ public static class ConfigurationValidator
             errors.Range("model.epsilon", epsilon, 0, LearnerLimits.MaximumEpsilon);
         }
 
-        errors.OneOf("model.inputScaling", model.InputScaling, ["fixed", "standardize"]);
+        errors.Defined("model.inputScaling", model.InputScaling);
         if (!float.IsFinite(model.InputOffset))
         {
             errors.Add("model.inputOffset", "must be a finite number");
@@ -117,52 +106,55 @@ public static class ConfigurationValidator
             errors.Add("model.inputScale", "must be a finite number other than 0");
         }
 
-        errors.OneOf("model.reconstructionHead", model.ReconstructionHead, ["identity", "sigmoid"]);
+        if (model.ReconstructionHead == OutputHead.Softmax)
+        {
+            errors.Add("model.reconstructionHead", "must be \"identity\" or \"sigmoid\"; a softmax cannot reconstruct an input");
+        }
     }
 
     private static void CheckSource(SourceSettings source, Errors errors)
     {
-        if (!errors.OneOf("source.kind", source.Kind, SourceKinds))
+        if (!errors.Defined("source.kind", source.Kind))
         {
             return;
         }
 
         switch (source.Kind)
         {
-            case "replay":
+            case SourceKind.Replay:
                 ReplaySettings replay = source.Replay;
-                if (!errors.OneOf("source.replay.format", replay.Format, ReplayFormats))
+                if (!errors.Defined("source.replay.format", replay.Format))
                 {
                     break;
                 }
 
-                if (replay.Format == "idx")
+                if (replay.Format == ReplayFormat.Idx)
                 {
                     errors.Required("source.replay.imagesPath", replay.ImagesPath, "the IDX image file");
                 }
                 else
                 {
-                    errors.Required("source.replay.path", replay.Path, replay.Format == "mnist" ? "the MNIST folder" : "the file to replay");
+                    errors.Required("source.replay.path", replay.Path, replay.Format == ReplayFormat.Mnist ? "the MNIST folder" : "the file to replay");
                 }
 
-                if (replay.Format == "mnist")
+                if (replay.Format == ReplayFormat.Mnist)
                 {
-                    errors.OneOf("source.replay.split", replay.Split, ["train", "test"]);
+                    errors.Defined("source.replay.split", replay.Split);
                 }
 
-                if (replay.Format == "csv" && replay.LabelColumn is { } column && string.IsNullOrWhiteSpace(column))
+                if (replay.Format == ReplayFormat.Csv && replay.LabelColumn is { } column && string.IsNullOrWhiteSpace(column))
                 {
                     errors.Add("source.replay.labelColumn", "must be a column name, or null for an unlabelled file");
                 }
 
                 break;
-            case "camera":
+            case SourceKind.Camera:
                 CameraSettings camera = source.Camera;
                 errors.Range("source.camera.device", camera.Device, 0, 63);
                 errors.Range("source.camera.captureWidth", camera.CaptureWidth, 16, 4096);
                 errors.Range("source.camera.captureHeight", camera.CaptureHeight, 16, 4096);
-                errors.OneOf("source.camera.pixelFormat", camera.PixelFormat, ["yuyv", "grey"]);
-                if (camera.PixelFormat == "yuyv" && camera.CaptureWidth % 2 != 0)
+                errors.Defined("source.camera.pixelFormat", camera.PixelFormat);
+                if (camera.PixelFormat == RawPixelFormat.Yuyv && camera.CaptureWidth % 2 != 0)
                 {
                     errors.Add("source.camera.captureWidth", $"must be even for YUYV, which stores pixels in pairs; got {camera.CaptureWidth}");
                 }
@@ -170,7 +162,7 @@ public static class ConfigurationValidator
                 errors.Range("source.camera.width", camera.Width, 1, Math.Max(1, camera.CaptureWidth), " (at most the capture width)");
                 errors.Range("source.camera.height", camera.Height, 1, Math.Max(1, camera.CaptureHeight), " (at most the capture height)");
                 break;
-            case "imu":
+            case SourceKind.Imu:
                 ImuSettings imu = source.Imu;
                 errors.Range("source.imu.i2cBus", imu.I2cBus, 0, 10);
                 if (imu.Address is not (0x68 or 0x69))
@@ -181,7 +173,7 @@ public static class ConfigurationValidator
                 errors.Range("source.imu.sampleHz", imu.SampleHz, 1, 1000);
                 errors.Range("source.imu.windowSamples", imu.WindowSamples, 1, 1024);
                 break;
-            case "adc":
+            case SourceKind.Adc:
                 AdcSettings adc = source.Adc;
                 errors.Range("source.adc.spiBus", adc.SpiBus, 0, 10);
                 errors.Range("source.adc.chipSelect", adc.ChipSelect, 0, 3);
@@ -211,21 +203,21 @@ public static class ConfigurationValidator
     private static void CheckTargets(DeviceConfiguration configuration, Errors errors)
     {
         TargetSettings targets = configuration.Targets;
-        if (!errors.OneOf("targets.kind", targets.Kind, TargetKinds))
+        if (!errors.Defined("targets.kind", targets.Kind))
         {
             return;
         }
 
         switch (targets.Kind)
         {
-            case "dataset":
-                if (configuration.Source.Kind != "replay")
+            case TargetKind.Dataset:
+                if (configuration.Source.Kind != SourceKind.Replay)
                 {
-                    errors.Add("targets.kind", $"\"dataset\" takes labels from a replayed dataset, but source.kind is \"{configuration.Source.Kind}\"; use buttons, stdin or none");
+                    errors.Add("targets.kind", $"\"dataset\" takes labels from a replayed dataset, but source.kind is \"{ConfigurationNames.Of(configuration.Source.Kind)}\"; use buttons, stdin or none");
                 }
 
                 break;
-            case "buttons":
+            case TargetKind.Buttons:
                 int[] pins = targets.Buttons.Pins ?? [];
                 if (pins.Length < 2)
                 {
@@ -244,19 +236,19 @@ public static class ConfigurationValidator
 
                 errors.Range("targets.buttons.debounceMilliseconds", targets.Buttons.DebounceMilliseconds, 0, 1000);
                 break;
-            case "stdin":
-                if (configuration.Model.Classes is null && configuration.Source.Kind != "replay")
+            case TargetKind.StandardInput:
+                if (configuration.Model.Classes is null && configuration.Source.Kind != SourceKind.Replay)
                 {
                     errors.Add("model.classes", "is required with stdin targets: the line protocol names classes 0..classes - 1");
                 }
 
                 break;
-            case "none":
+            case TargetKind.None:
                 AnomalySettings anomaly = targets.Anomaly;
                 errors.Range("targets.anomaly.thresholdDeviations", anomaly.ThresholdDeviations, 0.5, 100);
                 errors.Range("targets.anomaly.smoothing", anomaly.Smoothing, 0.0001, 0.5);
                 errors.Range("targets.anomaly.warmupTicks", anomaly.WarmupTicks, 0, 1_000_000);
-                if (configuration.Model.ReconstructionHead == "sigmoid" && configuration.Model.InputScaling != "fixed")
+                if (configuration.Model.ReconstructionHead == OutputHead.Sigmoid && configuration.Model.InputScaling != InputScaling.Fixed)
                 {
                     errors.Add("model.reconstructionHead", "\"sigmoid\" reconstructs inputs scaled into 0..1, so it needs model.inputScaling \"fixed\"; use \"identity\" with \"standardize\"");
                 }
@@ -275,7 +267,7 @@ public static class ConfigurationValidator
                 errors.Range($"outputs.leds.classPins[{i}]", pins[i], 0, 63);
             }
 
-            if (pins.Length > 0 && configuration.Targets.Kind == "none")
+            if (pins.Length > 0 && configuration.Targets.Kind == TargetKind.None)
             {
                 errors.Add("outputs.leds.classPins", "has no classes to show in self-supervised mode (targets.kind \"none\"); use anomalyPin");
             }
@@ -288,7 +280,7 @@ public static class ConfigurationValidator
             if (leds.AnomalyPin is { } anomalyPin)
             {
                 errors.Range("outputs.leds.anomalyPin", anomalyPin, 0, 63);
-                if (configuration.Targets.Kind != "none")
+                if (configuration.Targets.Kind != TargetKind.None)
                 {
                     errors.Add("outputs.leds.anomalyPin", "only lights in self-supervised mode (targets.kind \"none\")");
                 }
@@ -298,7 +290,7 @@ public static class ConfigurationValidator
         if (configuration.Outputs.Recording is { } recording)
         {
             errors.Required("outputs.recording.path", recording.Path, "the recording file");
-            errors.OneOf("outputs.recording.element", recording.Element, ["float32", "uint8"]);
+            errors.Defined("outputs.recording.element", recording.Element);
             errors.Range("outputs.recording.maxMegabytes", recording.MaxMegabytes, 1, 1_000_000);
         }
     }
@@ -317,7 +309,7 @@ public static class ConfigurationValidator
 
     private static void CheckGpio(GpioSettings gpio, Errors errors)
     {
-        errors.OneOf("gpio.driver", gpio.Driver, GpioDrivers);
+        errors.Defined("gpio.driver", gpio.Driver);
         if (gpio.Chip is { } chip)
         {
             errors.Range("gpio.chip", chip, 0, 15);
@@ -328,7 +320,7 @@ public static class ConfigurationValidator
     {
         // Two roles on one pin would have a button's input read an LED's output, or two LEDs fight.
         var owners = new Dictionary<int, string>();
-        if (configuration.Targets.Kind == "buttons")
+        if (configuration.Targets.Kind == TargetKind.Buttons)
         {
             Claim(configuration.Targets.Buttons.Pins ?? [], "targets.buttons.pins");
         }
@@ -390,6 +382,22 @@ public static class ConfigurationValidator
             }
 
             Add(field, $"must be one of {string.Join(", ", allowed.Select(a => $"\"{a}\""))}; got {(value is null ? "null" : $"\"{value}\"")}");
+            return false;
+        }
+
+        /// <summary>
+        /// Checks that a closed-set value is one of its named members. The JSON reader only produces
+        /// those, but a value set in code (or a future reader) could be any number.
+        /// </summary>
+        public bool Defined<TEnum>(string field, TEnum value)
+            where TEnum : struct, Enum
+        {
+            if (Enum.IsDefined(value))
+            {
+                return true;
+            }
+
+            Add(field, $"must be one of {ConfigurationNames.List<TEnum>()}; got {value}");
             return false;
         }
 

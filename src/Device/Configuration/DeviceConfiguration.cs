@@ -1,3 +1,8 @@
+using System.Text.Json.Serialization;
+using EdgeIL.Device.Sources;
+using EdgeIL.Device.Streams;
+using EdgeIL.Learner;
+
 namespace EdgeIL.Device.Configuration;
 
 /// <summary>
@@ -122,7 +127,8 @@ public sealed class ModelSettings
     public float? Epsilon { get; set; }
 
     /// <summary>Gets the input stage: <c>fixed</c> (offset and scale below) or <c>standardize</c> (running mean and deviation).</summary>
-    public string InputScaling { get; set; } = "fixed";
+    [JsonConverter(typeof(ConfigurationEnumConverter<InputScaling>))]
+    public InputScaling InputScaling { get; set; } = InputScaling.Fixed;
 
     /// <summary>Gets the fixed offset subtracted from every feature.</summary>
     public float InputOffset { get; set; }
@@ -134,14 +140,15 @@ public sealed class ModelSettings
     /// Gets the output function of the self-supervised autoencoder: <c>identity</c> (squared error, any
     /// input scale) or <c>sigmoid</c> (inputs scaled into 0..1, as pixels with scale 1/255).
     /// </summary>
-    public string ReconstructionHead { get; set; } = "identity";
+    [JsonConverter(typeof(ConfigurationEnumConverter<OutputHead>))]
+    public OutputHead ReconstructionHead { get; set; } = OutputHead.Identity;
 }
 
 /// <summary>Where frames come from: one of the four kinds and its settings.</summary>
 public sealed class SourceSettings
 {
     /// <summary>Gets the kind: <c>replay</c>, <c>camera</c>, <c>imu</c> or <c>adc</c>.</summary>
-    public string Kind { get; set; } = "replay";
+    public SourceKind Kind { get; set; } = SourceKind.Replay;
 
     /// <summary>Gets the replay settings (kind <c>replay</c>).</summary>
     public ReplaySettings Replay { get; set; } = new();
@@ -160,7 +167,7 @@ public sealed class SourceSettings
 public sealed class ReplaySettings
 {
     /// <summary>Gets the format: <c>mnist</c> (a folder laid out as MNIST), <c>idx</c>, <c>csv</c> or <c>recording</c>.</summary>
-    public string Format { get; set; } = "mnist";
+    public ReplayFormat Format { get; set; } = ReplayFormat.Mnist;
 
     /// <summary>Gets the folder (mnist) or file (csv, recording); relative paths are taken from the configuration file's folder.</summary>
     public string? Path { get; set; }
@@ -172,7 +179,8 @@ public sealed class ReplaySettings
     public string? LabelsPath { get; set; }
 
     /// <summary>Gets the split of an MNIST folder: <c>train</c> or <c>test</c>.</summary>
-    public string Split { get; set; } = "train";
+    [JsonConverter(typeof(ConfigurationEnumConverter<MnistSplit>))]
+    public MnistSplit Split { get; set; } = MnistSplit.Train;
 
     /// <summary>Gets the label column of a CSV file; null for an unlabelled file.</summary>
     public string? LabelColumn { get; set; } = "label";
@@ -197,7 +205,8 @@ public sealed class CameraSettings
     public int CaptureHeight { get; set; } = 240;
 
     /// <summary>Gets the raw pixel format: <c>yuyv</c> or <c>grey</c>; never a compressed one, so no decoder sits on the hot path.</summary>
-    public string PixelFormat { get; set; } = "yuyv";
+    [JsonConverter(typeof(ConfigurationEnumConverter<RawPixelFormat>))]
+    public RawPixelFormat PixelFormat { get; set; } = RawPixelFormat.Yuyv;
 
     /// <summary>Gets the width of the network's input image, range 1..capture width.</summary>
     public int Width { get; set; } = 28;
@@ -251,7 +260,7 @@ public sealed class TargetSettings
     /// Gets the kind: <c>dataset</c> (the replayed sample's label), <c>buttons</c>, <c>stdin</c>, or
     /// <c>none</c> (self-supervised: an autoencoder whose reconstruction error is an anomaly score).
     /// </summary>
-    public string Kind { get; set; } = "dataset";
+    public TargetKind Kind { get; set; } = TargetKind.Dataset;
 
     /// <summary>Gets the button settings (kind <c>buttons</c>).</summary>
     public ButtonSettings Buttons { get; set; } = new();
@@ -319,7 +328,8 @@ public sealed class RecordingSettings
     public string Path { get; set; } = "recording.eilrec";
 
     /// <summary>Gets how features are stored: <c>float32</c> (exact) or <c>uint8</c> (rounded and clamped to 0..255, for pixels).</summary>
-    public string Element { get; set; } = "float32";
+    [JsonConverter(typeof(ConfigurationEnumConverter<RecordingElement>))]
+    public RecordingElement Element { get; set; } = RecordingElement.Float32;
 
     /// <summary>Gets the size at which recording stops, in megabytes, range 1..1000000.</summary>
     public int MaxMegabytes { get; set; } = 256;
@@ -351,7 +361,7 @@ public sealed class GpioSettings
     /// Gets the driver: <c>auto</c> (libgpiod v2 on a Raspberry Pi 5, the library's detection elsewhere),
     /// <c>libgpiod-v2</c>, <c>libgpiod</c> or <c>sysfs</c>.
     /// </summary>
-    public string Driver { get; set; } = "auto";
+    public GpioDriverKind Driver { get; set; } = GpioDriverKind.Auto;
 
     /// <summary>Gets the GPIO chip number for the libgpiod drivers, range 0..15; null for the board's header chip.</summary>
     public int? Chip { get; set; }

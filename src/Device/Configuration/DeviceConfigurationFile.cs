@@ -1,4 +1,7 @@
 using System.Text.Json;
+using EdgeIL.Device.Sources;
+using EdgeIL.Device.Streams;
+using EdgeIL.Learner;
 
 namespace EdgeIL.Device.Configuration;
 
@@ -93,12 +96,42 @@ public static class DeviceConfigurationFile
         // The framework's message ends in its own "Path: ... | LineNumber: ..." suffix, repeated above.
         int suffix = message.IndexOf(" Path:", StringComparison.Ordinal);
         string detail = suffix > 0 ? message[..suffix] : message;
+        if (ClosedSetNames(detail) is { } names)
+        {
+            return $"{field}: must be one of {names}{where}";
+        }
+
         if (detail.StartsWith("The JSON value could not be converted to", StringComparison.Ordinal))
         {
             detail = "has the wrong type: " + detail["The JSON value could not be converted to ".Length..].TrimEnd('.') + " expected";
         }
 
         return $"{field}: {detail}{where}";
+    }
+
+    /// <summary>The names a closed-set setting takes, when <paramref name="detail"/> says a value could not be read as one; else null.</summary>
+    private static string? ClosedSetNames(string detail)
+    {
+        // System.Text.Json names the enum type it could not convert to, but not the value it read.
+        const string Prefix = "The JSON value could not be converted to ";
+        if (!detail.StartsWith(Prefix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        return detail[Prefix.Length..].TrimEnd('.') switch
+        {
+            var type when type == typeof(SourceKind).FullName => ConfigurationNames.List<SourceKind>(),
+            var type when type == typeof(TargetKind).FullName => ConfigurationNames.List<TargetKind>(),
+            var type when type == typeof(ReplayFormat).FullName => ConfigurationNames.List<ReplayFormat>(),
+            var type when type == typeof(GpioDriverKind).FullName => ConfigurationNames.List<GpioDriverKind>(),
+            var type when type == typeof(MnistSplit).FullName => ConfigurationNames.List<MnistSplit>(),
+            var type when type == typeof(RawPixelFormat).FullName => ConfigurationNames.List<RawPixelFormat>(),
+            var type when type == typeof(InputScaling).FullName => ConfigurationNames.List<InputScaling>(),
+            var type when type == typeof(OutputHead).FullName => ConfigurationNames.List<OutputHead>(),
+            var type when type == typeof(RecordingElement).FullName => ConfigurationNames.List<RecordingElement>(),
+            _ => null,
+        };
     }
 }
 

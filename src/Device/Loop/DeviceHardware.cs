@@ -48,9 +48,9 @@ public sealed class LinuxHardware : IDeviceHardware
         ArgumentNullException.ThrowIfNull(settings);
         return settings.Driver switch
         {
-            "libgpiod-v2" => new GpioController(new LibGpiodV2Driver(settings.Chip ?? HeaderChip())),
-            "libgpiod" => new GpioController(new LibGpiodDriver(settings.Chip ?? HeaderChip())),
-            "sysfs" => new GpioController(new SysFsDriver()),
+            GpioDriverKind.LibgpiodV2 => new GpioController(new LibGpiodV2Driver(settings.Chip ?? HeaderChip())),
+            GpioDriverKind.Libgpiod => new GpioController(new LibGpiodDriver(settings.Chip ?? HeaderChip())),
+            GpioDriverKind.Sysfs => new GpioController(new SysFsDriver()),
 
             // The library's detection predates the Raspberry Pi 5 and can pick a driver that opens the
             // wrong chip there; on a Pi 5 the driver is named explicitly.

@@ -1,6 +1,6 @@
 namespace EdgeIL.Device.Loop;
 
-/// <summary>The loop's timing, reporting and persistence policy, taken from the configuration.</summary>
+/// <summary>The loop's timing and fault tolerance, taken from the configuration (reporting and checkpoints have their own types).</summary>
 public sealed record DeviceLoopOptions
 {
     /// <summary>Gets the name written into the status file.</summary>
@@ -17,21 +17,6 @@ public sealed record DeviceLoopOptions
 
     /// <summary>Gets how long a source may go without a new frame before the run ends, in seconds.</summary>
     public double FrameTimeoutSeconds { get; init; } = 10;
-
-    /// <summary>Gets how often status.json is rewritten, in seconds.</summary>
-    public double StatusEverySeconds { get; init; } = 2;
-
-    /// <summary>Gets how often a status line is printed, in seconds; 0 never.</summary>
-    public double PrintEverySeconds { get; init; } = 10;
-
-    /// <summary>Gets how many learn steps pass between checkpoints; 0 for none by count.</summary>
-    public int CheckpointEveryLearnSteps { get; init; } = 1000;
-
-    /// <summary>Gets how many seconds pass between checkpoints; 0 for none by time.</summary>
-    public double CheckpointEverySeconds { get; init; } = 300;
-
-    /// <summary>Gets how many of the latest labelled ticks the prequential accuracy covers.</summary>
-    public int PrequentialWindow { get; init; } = 500;
 }
 
 /// <summary>Why the loop ended.</summary>

@@ -104,50 +104,80 @@ public sealed class DeviceRuntime : IDisposable
     private void Compose(LoadedConfiguration loaded, DeviceEnvironment environment)
     {
         DeviceConfiguration configuration = loaded.Configuration;
-        string name = loaded.Name;
-        string file = Path.GetFileName(loaded.FilePath);
         CreateStateDirectory(environment.StateDirectory);
-        bool selfSupervised = configuration.Targets.Kind == "none";
-        GpioController? gpio = null;
-        GpioController Gpio() => gpio ??= Own(environment.Hardware.OpenGpio(configuration.Gpio));
+        var gpio = new Lazy<GpioController>(() => Own(environment.Hardware.OpenGpio(configuration.Gpio)), LazyThreadSafetyMode.None);
 
         IFrameSource source = Own(OpenSource(loaded, environment));
-
-        int outputs;
-        if (selfSupervised)
-        {
-            outputs = source.FeatureCount;
-        }
-        else
-        {
-            int? classes = configuration.Model.Classes
-                ?? (configuration.Targets.Kind == "buttons" ? configuration.Targets.Buttons.Pins.Length : (int?)null)
-                ?? (source.ClassCount > 0 ? source.ClassCount : (int?)null);
-            if (classes is not { } classCount || classCount < 2)
-            {
-                throw new ConfigurationException($"{file}: model.classes: is required: the source {source.Description} carries no labels to count classes from");
-            }
-
-            if (configuration.Targets.Kind == "dataset" && source.ClassCount == 0)
-            {
-                throw new ConfigurationException($"{file}: targets.kind: \"dataset\" needs labelled samples, but {source.Description} has none");
-            }
-
-            if (source.ClassCount > classCount)
-            {
-                throw new ConfigurationException($"{file}: model.classes: is {classCount}, but {source.Description} has labels up to {source.ClassCount - 1}");
-            }
-
-            outputs = classCount;
-        }
-
-        ModelSettings modelSettings = configuration.Model;
-        LearningAlgorithm algorithm = LearningAlgorithms.Parse(modelSettings.Algorithm);
-        OutputHead head = !selfSupervised ? OutputHead.Softmax
-            : modelSettings.ReconstructionHead == "sigmoid" ? OutputHead.Sigmoid : OutputHead.Identity;
-        int[] sizes = [source.FeatureCount, .. modelSettings.HiddenLayers, outputs];
-
+        ModelShape shape = ChooseModelShape(loaded, source);
         var store = new CheckpointStore(environment.StateDirectory, configuration.Persistence.KeepCheckpoints);
+        ResumeOrCreateLearner(loaded, environment, store, shape);
+        IterationBudget budget = CreateBudget(configuration.Loop, shape.Algorithm);
+        TickMode mode = CreateTickMode(configuration, environment, gpio, shape.Outputs);
+        List<ITickOutput> outputs = OpenOutputs(loaded, environment, gpio, source, shape);
+        WireExportButton(configuration, gpio);
+        TextWriter? console = configuration.Outputs.Console ? environment.Out : null;
+        CheckpointPolicy checkpoints = CreateCheckpointPolicy(loaded, environment, store, source, console);
+        var status = new StatusReporter(
+            new StatusFile(Path.Combine(environment.StateDirectory, "status.json")),
+            console,
+            environment.Time,
+            configuration.Loop.StatusEverySeconds,
+            configuration.Loop.PrintEverySeconds);
+        var options = new DeviceLoopOptions
+        {
+            Name = loaded.Name,
+            TickHz = configuration.Loop.TickHz,
+            MaxCatchUpTicks = configuration.Loop.MaxCatchUpTicks,
+            ConsecutiveFaultLimit = configuration.Loop.ConsecutiveFaultLimit,
+            FrameTimeoutSeconds = configuration.Loop.FrameTimeoutSeconds,
+        };
+        _loop = new DeviceLoop(mode, source, outputs, budget, checkpoints, status, Requests, environment.Time, options) { ResumedFrom = ResumedFrom };
+        if (console is not null)
+        {
+            PrintSummary(console, loaded, source, mode, shape, budget, store);
+        }
+    }
+
+    /// <summary>The layer sizes, head and rule the configuration asks for on this source.</summary>
+    private static ModelShape ChooseModelShape(LoadedConfiguration loaded, IFrameSource source)
+    {
+        DeviceConfiguration configuration = loaded.Configuration;
+        ModelSettings model = configuration.Model;
+        bool selfSupervised = configuration.Targets.Kind == TargetKind.None;
+        int outputs = selfSupervised ? source.FeatureCount : CountClasses(loaded, source);
+        OutputHead head = selfSupervised ? model.ReconstructionHead : OutputHead.Softmax;
+        return new ModelShape([source.FeatureCount, .. model.HiddenLayers, outputs], head, LearningAlgorithms.Parse(model.Algorithm));
+    }
+
+    private static int CountClasses(LoadedConfiguration loaded, IFrameSource source)
+    {
+        DeviceConfiguration configuration = loaded.Configuration;
+        string file = Path.GetFileName(loaded.FilePath);
+        int? classes = configuration.Model.Classes
+            ?? (configuration.Targets.Kind == TargetKind.Buttons ? configuration.Targets.Buttons.Pins.Length : (int?)null)
+            ?? (source.ClassCount > 0 ? source.ClassCount : (int?)null);
+        if (classes is not { } classCount || classCount < 2)
+        {
+            throw new ConfigurationException($"{file}: model.classes: is required: the source {source.Description} carries no labels to count classes from");
+        }
+
+        if (configuration.Targets.Kind == TargetKind.Dataset && source.ClassCount == 0)
+        {
+            throw new ConfigurationException($"{file}: targets.kind: \"dataset\" needs labelled samples, but {source.Description} has none");
+        }
+
+        if (source.ClassCount > classCount)
+        {
+            throw new ConfigurationException($"{file}: model.classes: is {classCount}, but {source.Description} has labels up to {source.ClassCount - 1}");
+        }
+
+        return classCount;
+    }
+
+    /// <summary>Resumes from the newest valid checkpoint when it holds the configured model, else creates a fresh one.</summary>
+    private void ResumeOrCreateLearner(LoadedConfiguration loaded, DeviceEnvironment environment, CheckpointStore store, ModelShape shape)
+    {
+        ModelSettings settings = loaded.Configuration.Model;
         var rejected = new List<string>();
         (OnlineLearner Learner, string Path)? resumed = store.LoadNewest(rejected);
         foreach (string message in rejected)
@@ -155,54 +185,62 @@ public sealed class DeviceRuntime : IDisposable
             environment.Error.WriteLine(message);
         }
 
-        if (resumed is { } found)
+        if (resumed is not { } found)
         {
-            OnlineLearner learner = found.Learner;
-            if (!learner.Model.LayerSizes.SequenceEqual(sizes) || learner.Model.Head != head || learner.Algorithm != algorithm)
-            {
-                throw new ConfigurationException(
-                    $"{file}: model: describes a {Describe(sizes, head, algorithm)} model, but the state directory holds {found.Path}, " +
-                    $"a {Describe(learner.Model.LayerSizes, learner.Model.Head, learner.Algorithm)} model; " +
-                    "restore the configuration it was trained with, or move the state directory away to start afresh");
-            }
-
-            Hyperparameters configured = Configured(modelSettings, learner.Hyperparameters);
-            Learner = configured == learner.Hyperparameters ? learner : learner.WithHyperparameters(configured);
-            ResumedFrom = found.Path;
-        }
-        else
-        {
-            Learner = CreateLearner(modelSettings, algorithm, head, sizes);
+            Learner = CreateLearner(settings, shape);
+            return;
         }
 
+        OnlineLearner learner = found.Learner;
+        if (!learner.Model.LayerSizes.SequenceEqual(shape.Sizes) || learner.Model.Head != shape.Head || learner.Algorithm != shape.Algorithm)
+        {
+            throw new ConfigurationException(
+                $"{Path.GetFileName(loaded.FilePath)}: model: describes a {Describe(shape.Sizes, shape.Head, shape.Algorithm)} model, but the state directory holds {found.Path}, " +
+                $"a {Describe(learner.Model.LayerSizes, learner.Model.Head, learner.Algorithm)} model; " +
+                "restore the configuration it was trained with, or move the state directory away to start afresh");
+        }
+
+        Hyperparameters configured = Configured(settings, learner.Hyperparameters);
+        Learner = configured == learner.Hyperparameters ? learner : learner.WithHyperparameters(configured);
+        ResumedFrom = found.Path;
+    }
+
+    private IterationBudget CreateBudget(LoopSettings loop, LearningAlgorithm algorithm)
+    {
         int ceiling = algorithm.UsesInference() ? Learner.Hyperparameters.Iterations : 0;
-        int floor = Math.Min(ceiling, configuration.Loop.FloorIterations ?? ceiling / 2);
-        var budget = new IterationBudget(ceiling, floor, configuration.Loop.BudgetStepIterations, configuration.Loop.RaiseAfterTicks, configuration.Loop.HeadroomFraction);
+        int floor = Math.Min(ceiling, loop.FloorIterations ?? ceiling / 2);
+        return new IterationBudget(ceiling, floor, loop.BudgetStepIterations, loop.RaiseAfterTicks, loop.HeadroomFraction);
+    }
 
-        ITargetSource? targets = null;
-        AnomalyDetector? anomaly = null;
-        switch (configuration.Targets.Kind)
+    /// <summary>The classifier with its target source, or the autoencoder with its anomaly detector.</summary>
+    private TickMode CreateTickMode(DeviceConfiguration configuration, DeviceEnvironment environment, Lazy<GpioController> gpio, int outputs)
+    {
+        TargetSettings targets = configuration.Targets;
+        int window = configuration.Loop.PrequentialWindow;
+        switch (targets.Kind)
         {
-            case "dataset":
-                targets = Own(new DatasetTargets());
-                break;
-            case "buttons":
-                ButtonSettings buttons = configuration.Targets.Buttons;
-                targets = Own(new ButtonTargets(Gpio(), buttons.Pins, buttons.PullUp, TimeSpan.FromMilliseconds(buttons.DebounceMilliseconds)));
-                break;
-            case "stdin":
-                targets = Own(new LineProtocolTargets(environment.In, environment.Error, Requests, outputs));
-                break;
+            case TargetKind.Dataset:
+                return new ClassifierTickMode(Learner, Own(new DatasetTargets()), window);
+            case TargetKind.Buttons:
+                ButtonSettings buttons = targets.Buttons;
+                return new ClassifierTickMode(
+                    Learner, Own(new ButtonTargets(gpio.Value, buttons.Pins, buttons.PullUp, TimeSpan.FromMilliseconds(buttons.DebounceMilliseconds))), window);
+            case TargetKind.StandardInput:
+                return new ClassifierTickMode(Learner, Own(new LineProtocolTargets(environment.In, environment.Error, Requests, outputs)), window);
             default:
-                AnomalySettings settings = configuration.Targets.Anomaly;
-                anomaly = new AnomalyDetector(settings.ThresholdDeviations, settings.Smoothing, settings.WarmupTicks);
-                break;
+                AnomalySettings anomaly = targets.Anomaly;
+                return new AutoencoderTickMode(Learner, new AnomalyDetector(anomaly.ThresholdDeviations, anomaly.Smoothing, anomaly.WarmupTicks));
         }
+    }
 
-        var tickOutputs = new List<ITickOutput>();
+    private List<ITickOutput> OpenOutputs(LoadedConfiguration loaded, DeviceEnvironment environment, Lazy<GpioController> gpio, IFrameSource source, ModelShape shape)
+    {
+        DeviceConfiguration configuration = loaded.Configuration;
+        bool selfSupervised = configuration.Targets.Kind == TargetKind.None;
+        var outputs = new List<ITickOutput>();
         if (configuration.Outputs.Leds is { } leds)
         {
-            tickOutputs.Add(Own(new LedOutput(Gpio(), leds.ClassPins, leds.AnomalyPin, leds.ActiveHigh)));
+            outputs.Add(Own(new LedOutput(gpio.Value, leds.ClassPins, leds.AnomalyPin, leds.ActiveHigh)));
         }
 
         if (configuration.Outputs.Recording is { } recording)
@@ -214,8 +252,8 @@ public sealed class DeviceRuntime : IDisposable
                 writer = new RecordingWriter(
                     path,
                     source.FeatureCount,
-                    selfSupervised ? 0 : outputs,
-                    recording.Element == "uint8" ? RecordingElement.UInt8 : RecordingElement.Float32,
+                    selfSupervised ? 0 : shape.Outputs,
+                    recording.Element,
                     (float)configuration.Loop.TickHz,
                     environment.Time.GetUtcNow().ToUnixTimeMilliseconds(),
                     (long)recording.MaxMegabytes << 20);
@@ -223,71 +261,55 @@ public sealed class DeviceRuntime : IDisposable
             catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
             {
                 // A path the configuration names, not a device: fixing the file is the remedy, so it is a configuration error.
-                throw new ConfigurationException($"{file}: outputs.recording.path: cannot write {path}: {exception.Message}", exception);
+                throw new ConfigurationException($"{Path.GetFileName(loaded.FilePath)}: outputs.recording.path: cannot write {path}: {exception.Message}", exception);
             }
 
-            tickOutputs.Add(Own(new RecordingOutput(writer, selfSupervised)));
+            outputs.Add(Own(new RecordingOutput(writer, selfSupervised)));
         }
 
+        return outputs;
+    }
+
+    private void WireExportButton(DeviceConfiguration configuration, Lazy<GpioController> gpio)
+    {
         if (configuration.Persistence.ExportButtonPin is { } exportPin)
         {
-            var button = Own(new GpioButton(exportPin, isPullUp: true, hasExternalResistor: false, Gpio(), shouldDispose: false, TimeSpan.FromMilliseconds(50)));
+            var button = Own(new GpioButton(exportPin, isPullUp: true, hasExternalResistor: false, gpio.Value, shouldDispose: false, TimeSpan.FromMilliseconds(50)));
             button.Press += (_, _) => Requests.RequestExport();
-        }
-
-        TextWriter? console = configuration.Outputs.Console ? environment.Out : null;
-        var exportOptions = new OnnxExportOptions { SourceName = $"{name}: {source.Description}", Description = $"exported by edgeil-device from {file}" };
-        var persistence = Own(new PersistenceWorker(
-            store,
-            (learner, path) => OnnxExport.Save(learner, path, exportOptions),
-            Path.GetFullPath(Path.Combine(environment.StateDirectory, configuration.Persistence.OnnxPath)),
-            line => (console ?? environment.Error).WriteLine(line)));
-
-        var options = new DeviceLoopOptions
-        {
-            Name = name,
-            TickHz = configuration.Loop.TickHz,
-            MaxCatchUpTicks = configuration.Loop.MaxCatchUpTicks,
-            ConsecutiveFaultLimit = configuration.Loop.ConsecutiveFaultLimit,
-            FrameTimeoutSeconds = configuration.Loop.FrameTimeoutSeconds,
-            StatusEverySeconds = configuration.Loop.StatusEverySeconds,
-            PrintEverySeconds = configuration.Loop.PrintEverySeconds,
-            CheckpointEveryLearnSteps = configuration.Persistence.CheckpointEveryLearnSteps,
-            CheckpointEverySeconds = configuration.Persistence.CheckpointEverySeconds,
-            PrequentialWindow = configuration.Loop.PrequentialWindow,
-        };
-        _loop = new DeviceLoop(
-            Learner,
-            source,
-            targets,
-            anomaly,
-            tickOutputs,
-            budget,
-            persistence,
-            new StatusFile(Path.Combine(environment.StateDirectory, "status.json")),
-            console,
-            Requests,
-            environment.Time,
-            options)
-        {
-            ResumedFrom = ResumedFrom,
-        };
-
-        if (console is not null)
-        {
-            console.WriteLine($"edgeil-device: {name} from {loaded.FilePath}");
-            console.WriteLine($"  source   {source.Description} ({source.FeatureCount} features)");
-            console.WriteLine($"  targets  {targets?.Description ?? "none: self-supervised autoencoder, reconstruction error as anomaly score"}");
-            console.WriteLine($"  model    {Describe(sizes, head, algorithm)}, budget {budget.Ceiling} iterations, floor {budget.Floor}");
-            console.WriteLine($"  state    {store.Directory}{(ResumedFrom is null ? " (fresh model)" : $" (resumed from {Path.GetFileName(ResumedFrom)}, {Learner.SamplesSeen} samples seen)")}");
-            console.WriteLine($"  loop     {configuration.Loop.TickHz} Hz, catch-up clamp {configuration.Loop.MaxCatchUpTicks} ticks");
         }
     }
 
-    private static OnlineLearner CreateLearner(ModelSettings settings, LearningAlgorithm algorithm, OutputHead head, int[] sizes)
+    private CheckpointPolicy CreateCheckpointPolicy(LoadedConfiguration loaded, DeviceEnvironment environment, CheckpointStore store, IFrameSource source, TextWriter? console)
     {
-        Mlp model = Mlp.CreateRandom(sizes, head, settings.Seed);
-        if (settings.InputScaling == "standardize")
+        PersistenceSettings settings = loaded.Configuration.Persistence;
+        var exportOptions = new OnnxExportOptions
+        {
+            SourceName = $"{loaded.Name}: {source.Description}",
+            Description = $"exported by edgeil-device from {Path.GetFileName(loaded.FilePath)}",
+        };
+        var persistence = Own(new PersistenceWorker(
+            store,
+            (learner, path) => OnnxExport.Save(learner, path, exportOptions),
+            Path.GetFullPath(Path.Combine(environment.StateDirectory, settings.OnnxPath)),
+            line => (console ?? environment.Error).WriteLine(line)));
+        return new CheckpointPolicy(persistence, Requests, environment.Time, settings.CheckpointEveryLearnSteps, settings.CheckpointEverySeconds);
+    }
+
+    private void PrintSummary(TextWriter console, LoadedConfiguration loaded, IFrameSource source, TickMode mode, ModelShape shape, IterationBudget budget, CheckpointStore store)
+    {
+        LoopSettings loop = loaded.Configuration.Loop;
+        console.WriteLine($"edgeil-device: {loaded.Name} from {loaded.FilePath}");
+        console.WriteLine($"  source   {source.Description} ({source.FeatureCount} features)");
+        console.WriteLine($"  targets  {mode.TargetsDescription}");
+        console.WriteLine($"  model    {Describe(shape.Sizes, shape.Head, shape.Algorithm)}, budget {budget.Ceiling} iterations, floor {budget.Floor}");
+        console.WriteLine($"  state    {store.Directory}{(ResumedFrom is null ? " (fresh model)" : $" (resumed from {Path.GetFileName(ResumedFrom)}, {Learner.SamplesSeen} samples seen)")}");
+        console.WriteLine($"  loop     {loop.TickHz} Hz, catch-up clamp {loop.MaxCatchUpTicks} ticks");
+    }
+
+    private static OnlineLearner CreateLearner(ModelSettings settings, ModelShape shape)
+    {
+        Mlp model = Mlp.CreateRandom(shape.Sizes, shape.Head, settings.Seed);
+        if (settings.InputScaling == InputScaling.Standardize)
         {
             model.Input.StartStandardizing();
         }
@@ -296,29 +318,29 @@ public sealed class DeviceRuntime : IDisposable
             model.Input.SetFixed(settings.InputOffset, settings.InputScale);
         }
 
-        return new OnlineLearner(model, algorithm, Configured(settings, Hyperparameters.For(algorithm)));
+        return new OnlineLearner(model, shape.Algorithm, Configured(settings, Hyperparameters.For(shape.Algorithm)));
+    }
+
+    /// <summary>What the model is: its layer sizes, output head and learning rule.</summary>
+    private sealed record ModelShape(int[] Sizes, OutputHead Head, LearningAlgorithm Algorithm)
+    {
+        public int Outputs => Sizes[^1];
     }
 
     /// <summary>The settings the configuration gives, on top of <paramref name="current"/> (the defaults, or a resumed checkpoint's).</summary>
-    private static Hyperparameters Configured(ModelSettings settings, Hyperparameters current)
-    {
-        Hyperparameters h = current;
-        h = settings.Iterations is { } iterations ? h with { Iterations = iterations } : h;
-        h = settings.Alpha is { } alpha ? h with { Alpha = alpha } : h;
-        h = settings.LearningRate is { } learningRate ? h with { LearningRate = learningRate } : h;
-        return settings.Epsilon is { } epsilon ? h with { Epsilon = epsilon } : h;
-    }
+    private static Hyperparameters Configured(ModelSettings settings, Hyperparameters current) =>
+        current.With(alpha: settings.Alpha, learningRate: settings.LearningRate, epsilon: settings.Epsilon, iterations: settings.Iterations);
 
     private static IFrameSource OpenSource(LoadedConfiguration loaded, DeviceEnvironment environment)
     {
         SourceSettings source = loaded.Configuration.Source;
         switch (source.Kind)
         {
-            case "replay":
+            case SourceKind.Replay:
                 return OpenReplay(loaded, source.Replay);
-            case "camera":
+            case SourceKind.Camera:
                 CameraSettings camera = source.Camera;
-                RawPixelFormat format = camera.PixelFormat == "grey" ? RawPixelFormat.Grey : RawPixelFormat.Yuyv;
+                RawPixelFormat format = camera.PixelFormat;
                 var downscaler = new GreyscaleDownscaler(format, camera.CaptureWidth, camera.CaptureHeight, camera.Width, camera.Height);
                 var settings = new VideoConnectionSettings(
                     camera.Device,
@@ -326,7 +348,7 @@ public sealed class DeviceRuntime : IDisposable
                     format == RawPixelFormat.Grey ? VideoPixelFormat.GREY : VideoPixelFormat.YUYV);
                 VideoDevice video = environment.Hardware.OpenCamera(settings);
                 return new CameraSource(video, downscaler);
-            case "imu":
+            case SourceKind.Imu:
                 ImuSettings imu = source.Imu;
                 I2cDevice i2c = environment.Hardware.OpenI2c(new I2cConnectionSettings(imu.I2cBus, imu.Address));
                 return new ImuSource(i2c, imu.WindowSamples, imu.SampleHz, environment.Time);
@@ -343,18 +365,6 @@ public sealed class DeviceRuntime : IDisposable
         }
     }
 
-    private static void CreateStateDirectory(string stateDirectory)
-    {
-        try
-        {
-            Directory.CreateDirectory(stateDirectory);
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            throw new ConfigurationException($"--state-dir {stateDirectory}: cannot be created: {exception.Message}", exception);
-        }
-    }
-
     private static ReplaySource OpenReplay(LoadedConfiguration loaded, ReplaySettings replay)
     {
         string file = Path.GetFileName(loaded.FilePath);
@@ -362,15 +372,15 @@ public sealed class DeviceRuntime : IDisposable
         {
             switch (replay.Format)
             {
-                case "recording":
+                case ReplayFormat.Recording:
                     string recordingPath = loaded.Resolve(replay.Path!);
                     return new ReplaySource(RecordingReader.Open(recordingPath), $"recording {recordingPath}");
                 default:
                     int? classes = loaded.Configuration.Model.Classes;
                     LabeledDataset dataset = replay.Format switch
                     {
-                        "mnist" => IdxDataset.LoadMnistFolder(loaded.Resolve(replay.Path!), replay.Split == "test" ? MnistSplit.Test : MnistSplit.Train, classCount: classes),
-                        "idx" => replay.LabelsPath is { } labels
+                        ReplayFormat.Mnist => IdxDataset.LoadMnistFolder(loaded.Resolve(replay.Path!), replay.Split, classCount: classes),
+                        ReplayFormat.Idx => replay.LabelsPath is { } labels
                             ? IdxDataset.Load(loaded.Resolve(replay.ImagesPath!), loaded.Resolve(labels), Path.GetFileNameWithoutExtension(replay.ImagesPath!), classes)
                             : IdxDataset.LoadUnlabeled(loaded.Resolve(replay.ImagesPath!), Path.GetFileNameWithoutExtension(replay.ImagesPath!)),
                         _ => CsvDataset.Read(loaded.Resolve(replay.Path!), replay.LabelColumn, classCount: classes).Dataset,
@@ -395,6 +405,18 @@ public sealed class DeviceRuntime : IDisposable
         {
             // A folder given as a file, or a file this user may not read: still a path in the configuration.
             throw new ConfigurationException($"{file}: source.replay.path: {exception.Message}", exception);
+        }
+    }
+
+    private static void CreateStateDirectory(string stateDirectory)
+    {
+        try
+        {
+            Directory.CreateDirectory(stateDirectory);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigurationException($"--state-dir {stateDirectory}: cannot be created: {exception.Message}", exception);
         }
     }
 }

@@ -77,13 +77,26 @@ public sealed class DatasetStream : ISampleStream
     public long Pass { get; private set; }
 
     /// <inheritdoc/>
-    public bool TryRead(Span<float> features, out int label)
+    public bool TryRead(Span<float> features, out int label) => TryRead(features, [], out label);
+
+    /// <summary>As <see cref="TryRead(Span{float}, out int)"/>, also copying the sample's regression targets.</summary>
+    /// <param name="features">Receives the features; at least <see cref="FeatureCount"/> long.</param>
+    /// <param name="targets">Receives the targets; at least the dataset's <see cref="LabeledDataset.TargetCount"/> long (empty when it has none).</param>
+    /// <param name="label">The class label, or -1.</param>
+    /// <returns>False at the end of the stream.</returns>
+    public bool TryRead(Span<float> features, Span<float> targets, out int label)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (features.Length < _dataset.FeatureCount)
         {
             throw new ArgumentException(
                 $"The feature buffer holds {features.Length} values; samples have {_dataset.FeatureCount}.", nameof(features));
+        }
+
+        if (targets.Length < _dataset.TargetCount)
+        {
+            throw new ArgumentException(
+                $"The target buffer holds {targets.Length} values; samples have {_dataset.TargetCount}.", nameof(targets));
         }
 
         label = -1;
@@ -106,6 +119,7 @@ public sealed class DatasetStream : ISampleStream
 
         int index = _order[_position++];
         _dataset.GetFeatures(index).CopyTo(features);
+        _dataset.GetTargets(index).CopyTo(targets);
         label = _dataset.GetLabel(index);
         SamplesRead++;
         return true;

@@ -12,6 +12,7 @@ public sealed class LabeledDataset
 {
     private readonly float[] _features;
     private readonly int[]? _labels;
+    private readonly float[] _targets = [];
 
     /// <summary>
     /// Initializes a new dataset over the given arrays, which it takes over without copying: the
@@ -72,6 +73,27 @@ public sealed class LabeledDataset
         _labels = labels;
     }
 
+    /// <summary>Initializes an unlabelled dataset whose samples each carry real-valued regression targets, stored apart from the features.</summary>
+    /// <param name="name">A name for reports.</param>
+    /// <param name="featureCount">The features per sample, range &gt;= 1.</param>
+    /// <param name="features">The samples' features, row after row.</param>
+    /// <param name="targetCount">The targets per sample, range &gt;= 1.</param>
+    /// <param name="targets">The samples' targets, row after row, in the same order.</param>
+    /// <exception cref="ArgumentException">The arrays do not hold the same number of whole samples.</exception>
+    public LabeledDataset(string name, int featureCount, float[] features, int targetCount, float[] targets)
+        : this(name, featureCount, features, labels: null, classCount: 0)
+    {
+        ArgumentNullException.ThrowIfNull(targets);
+        ArgumentOutOfRangeException.ThrowIfLessThan(targetCount, 1);
+        if (targets.Length != (long)Count * targetCount)
+        {
+            throw new ArgumentException($"The target array holds {targets.Length} values; {Count} samples of {targetCount} targets need {(long)Count * targetCount}.", nameof(targets));
+        }
+
+        TargetCount = targetCount;
+        _targets = targets;
+    }
+
     /// <summary>Gets the name given for reports.</summary>
     public string Name { get; }
 
@@ -93,6 +115,12 @@ public sealed class LabeledDataset
     /// <summary>Gets all labels; empty when the dataset is unlabelled.</summary>
     public ReadOnlySpan<int> Labels => _labels;
 
+    /// <summary>Gets the regression targets per sample; 0 when the samples carry none.</summary>
+    public int TargetCount { get; }
+
+    /// <summary>Gets every sample's targets, row after row; empty when the samples carry none.</summary>
+    public ReadOnlySpan<float> Targets => _targets;
+
     /// <summary>Gets the features of one sample.</summary>
     /// <param name="index">The sample, 0..<see cref="Count"/> - 1.</param>
     /// <returns>The sample's <see cref="FeatureCount"/> features, as stored.</returns>
@@ -111,5 +139,15 @@ public sealed class LabeledDataset
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
         return _labels is null ? -1 : _labels[index];
+    }
+
+    /// <summary>Gets the regression targets of sample <paramref name="index"/>; empty when the samples carry none.</summary>
+    /// <param name="index">The sample, 0..<see cref="Count"/> - 1.</param>
+    /// <returns>Its <see cref="TargetCount"/> targets.</returns>
+    public ReadOnlySpan<float> GetTargets(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
+        return _targets.AsSpan(index * TargetCount, TargetCount);
     }
 }

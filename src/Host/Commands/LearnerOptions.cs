@@ -84,13 +84,13 @@ public static class LearnerOptions
     /// <summary>The dataset's defaults for the rule, with every given option applied on top.</summary>
     public static Hyperparameters Hyperparameters(ParseResult parse, LearningAlgorithm algorithm, string dataset, LearningTask task)
     {
-        Learner.Hyperparameters h = PaperDefaults.For(algorithm, dataset, task);
-        h = parse.GetValue(Alpha) is { } alpha ? h with { Alpha = alpha } : h;
-        h = parse.GetValue(LearningRate) is { } lr ? h with { LearningRate = lr } : h;
-        h = parse.GetValue(Epsilon) is { } eps ? h with { Epsilon = eps } : h;
-        h = parse.GetValue(Iterations) is { } t ? h with { Iterations = t } : h;
-        h = parse.GetValue(GammaBottom) is { } bottom ? h with { GammaBottom = bottom } : h;
-        h = parse.GetValue(GammaTop) is { } top ? h with { GammaTop = top } : h;
+        Learner.Hyperparameters h = PaperDefaults.For(algorithm, dataset, task).With(
+            alpha: parse.GetValue(Alpha),
+            learningRate: parse.GetValue(LearningRate),
+            epsilon: parse.GetValue(Epsilon),
+            iterations: parse.GetValue(Iterations),
+            gammaBottom: parse.GetValue(GammaBottom),
+            gammaTop: parse.GetValue(GammaTop));
         h.Validate();
         return h;
     }

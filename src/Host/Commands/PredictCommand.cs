@@ -77,7 +77,7 @@ public sealed class PredictRunner(TextWriter output)
             {
                 for (int i = 0; i < part.Count; i++)
                 {
-                    model.Predict(part.GetFeatures(i)[..data.InputCount], outputs);
+                    model.Predict(part.GetFeatures(i), outputs);
                     writer.Write(written.ToString(CultureInfo.InvariantCulture));
                     if (classifier)
                     {

@@ -23,11 +23,11 @@ public static class CsvSplit
         string name = Path.GetFileNameWithoutExtension(path);
         string? classColumn = options.Regression ? null : options.LabelColumn;
         string[] targets = options.Regression ? TargetColumns(path, options.LabelColumn) : [];
-        (LabeledDataset all, IReadOnlyList<string> columns) = MoveTargetsLast(CsvDataset.Read(path, classColumn, name, options.Classes), targets, path);
+        (LabeledDataset all, IReadOnlyList<string> columns) = SeparateTargets(CsvDataset.Read(path, classColumn, name, options.Classes), targets, path);
         LabeledDataset train, test;
         if (options.TestFile is { } testPath)
         {
-            (LabeledDataset testData, IReadOnlyList<string> testColumns) = MoveTargetsLast(CsvDataset.Read(testPath, classColumn, name + "/test", options.Classes), targets, testPath);
+            (LabeledDataset testData, IReadOnlyList<string> testColumns) = SeparateTargets(CsvDataset.Read(testPath, classColumn, name + "/test", options.Classes), targets, testPath);
             if (!testColumns.SequenceEqual(columns))
             {
                 throw new DataFormatException(
@@ -65,8 +65,8 @@ public static class CsvSplit
             : throw new ArgumentException($"{path}: --task regress needs --label-column naming the target column(s), comma-separated.");
     }
 
-    /// <summary>Reorders the columns so the regression targets come last, in the order named.</summary>
-    private static (LabeledDataset Data, IReadOnlyList<string> Columns) MoveTargetsLast(CsvTable table, string[] targets, string path)
+    /// <summary>Takes the named regression target columns out of the features into the dataset's targets, in the order named.</summary>
+    private static (LabeledDataset Data, IReadOnlyList<string> Columns) SeparateTargets(CsvTable table, string[] targets, string path)
     {
         if (targets.Length == 0)
         {
@@ -82,25 +82,36 @@ public static class CsvSplit
             throw new DataFormatException($"{path}: every column is a target; a model needs at least one input column.");
         }
 
-        int[] order = [.. Enumerable.Range(0, names.Count).Except(targetIndex), .. targetIndex];
+        int[] inputIndex = [.. Enumerable.Range(0, names.Count).Except(targetIndex)];
         LabeledDataset data = table.Dataset;
-        int width = data.FeatureCount;
-        float[] features = new float[data.Count * width];
+        float[] features = new float[data.Count * inputIndex.Length];
+        float[] values = new float[data.Count * targetIndex.Length];
         for (int row = 0; row < data.Count; row++)
         {
             ReadOnlySpan<float> source = data.GetFeatures(row);
-            for (int column = 0; column < width; column++)
+            for (int column = 0; column < inputIndex.Length; column++)
             {
-                features[row * width + column] = source[order[column]];
+                features[row * inputIndex.Length + column] = source[inputIndex[column]];
+            }
+
+            for (int target = 0; target < targetIndex.Length; target++)
+            {
+                values[row * targetIndex.Length + target] = source[targetIndex[target]];
             }
         }
 
-        return (new LabeledDataset(data.Name, width, features, null, 0), order.Select(i => names[i]).ToArray());
+        var separated = new LabeledDataset(data.Name, inputIndex.Length, features, targetIndex.Length, values);
+        return (separated, [.. inputIndex.Select(i => names[i]), .. targets]);
     }
 
     private static LabeledDataset Slice(LabeledDataset all, int start, int count, string name)
     {
         float[] features = all.Features.Slice(start * all.FeatureCount, count * all.FeatureCount).ToArray();
+        if (all.TargetCount > 0)
+        {
+            return new LabeledDataset(name, all.FeatureCount, features, all.TargetCount, all.Targets.Slice(start * all.TargetCount, count * all.TargetCount).ToArray());
+        }
+
         int[]? labels = all.HasLabels ? all.Labels.Slice(start, count).ToArray() : null;
         return new LabeledDataset(name, all.FeatureCount, features, labels, all.ClassCount);
     }

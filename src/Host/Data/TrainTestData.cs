@@ -20,16 +20,16 @@ public enum DataKind
 public sealed record TrainTestData(string Name, LabeledDataset Train, LabeledDataset Test, DataKind Kind)
 {
     /// <summary>
-    /// For regression: the names of the real-valued targets, stored as the last values of every
-    /// row so that they travel through the same streams as the inputs. Empty otherwise.
+    /// For regression: the names of the real-valued targets, which the datasets hold as their
+    /// <see cref="LabeledDataset.Targets"/>, apart from the inputs. Empty otherwise.
     /// </summary>
     public IReadOnlyList<string> TargetNames { get; init; } = [];
 
-    /// <summary>The number of regression targets at the end of each row.</summary>
+    /// <summary>The number of regression targets per sample.</summary>
     public int TargetCount => TargetNames.Count;
 
-    /// <summary>The number of model inputs per row (the row without its regression targets).</summary>
-    public int InputCount => Train.FeatureCount - TargetCount;
+    /// <summary>The number of model inputs per sample.</summary>
+    public int InputCount => Train.FeatureCount;
 
     /// <summary>The number of classes, from both sets.</summary>
     public int ClassCount => Math.Max(Train.ClassCount, Test.ClassCount);

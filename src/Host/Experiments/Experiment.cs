@@ -16,10 +16,7 @@ public sealed record ExperimentSettings(int Seeds, long? Samples, IReadOnlyList<
     /// <summary>The settings of <paramref name="algorithm"/> in this experiment: the dataset's defaults with the overrides applied.</summary>
     public Hyperparameters For(LearningAlgorithm algorithm, string dataset, LearningTask task = LearningTask.Classify)
     {
-        Hyperparameters h = PaperDefaults.For(algorithm, dataset, task);
-        h = Alpha is { } alpha ? h with { Alpha = alpha } : h;
-        h = Epsilon is { } epsilon ? h with { Epsilon = epsilon } : h;
-        return LearningRate is { } lr ? h with { LearningRate = lr } : h;
+        return PaperDefaults.For(algorithm, dataset, task).With(alpha: Alpha, learningRate: LearningRate, epsilon: Epsilon);
     }
 }
 

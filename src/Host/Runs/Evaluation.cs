@@ -25,20 +25,17 @@ public readonly record struct Evaluation(
 public sealed class TestEvaluator
 {
     private readonly LabeledDataset _test;
-    private readonly int _inputs;
     private readonly int _count;
     private readonly float[] _logits;
     private readonly float[] _target;
 
     /// <summary>Evaluates on the first <paramref name="count"/> samples of <paramref name="test"/> (all when null).</summary>
-    /// <param name="test">The held-out rows: <paramref name="inputs"/> model inputs, then any regression targets.</param>
-    /// <param name="inputs">Model inputs per row.</param>
+    /// <param name="test">The held-out samples, with their labels or regression targets.</param>
     /// <param name="outputs">Model outputs.</param>
-    /// <param name="count">Rows to evaluate; null for all.</param>
-    public TestEvaluator(LabeledDataset test, int inputs, int outputs, int? count = null)
+    /// <param name="count">Samples to evaluate; null for all.</param>
+    public TestEvaluator(LabeledDataset test, int outputs, int? count = null)
     {
         _test = test;
-        _inputs = inputs;
         _count = Math.Min(count ?? test.Count, test.Count);
         _logits = new float[outputs];
         _target = new float[outputs];
@@ -84,9 +81,8 @@ public sealed class TestEvaluator
         double loss = 0;
         for (int i = 0; i < _count; i++)
         {
-            ReadOnlySpan<float> row = _test.GetFeatures(i);
-            model.ComputeLogits(row[.._inputs], _logits);
-            loss += OutputFunctions.Loss(model.Head, _logits, row[_inputs..]);
+            model.ComputeLogits(_test.GetFeatures(i), _logits);
+            loss += OutputFunctions.Loss(model.Head, _logits, _test.GetTargets(i));
         }
 
         loss /= _count;

@@ -105,7 +105,7 @@ public static class OnlineRun
         int features = model.InputSize;
         int outputs = model.OutputSize;
         bool classify = options.Task == LearningTask.Classify;
-        var evaluator = new TestEvaluator(data.Test, features, outputs, options.TestSamples);
+        var evaluator = new TestEvaluator(data.Test, outputs, options.TestSamples);
         var window = new PrequentialWindow(options.PrequentialWindow);
         var checkpoints = new List<Evaluation>();
         var learnTimes = new TimingSample();
@@ -113,7 +113,8 @@ public static class OnlineRun
         float[] inputs = new float[batch * features];
         float[] targets = new float[batch * outputs];
         float[] logits = new float[outputs];
-        float[] row = new float[data.Train.FeatureCount];
+        float[] row = new float[features];
+        float[] rowTargets = new float[data.Train.TargetCount];
         long seen = 0, rejected = 0, nextEvaluation = options.NextEvaluationAfter(0);
         bool partial = false;
 
@@ -121,7 +122,7 @@ public static class OnlineRun
         Record(0);
         using var stream = new DatasetStream(data.Train, (ulong)options.Seed, total, cycle: true);
         int inBatch = 0;
-        while (stream.TryRead(row, out int label))
+        while (stream.TryRead(row, rowTargets, out int label))
         {
             if (cancellation.IsCancellationRequested)
             {
@@ -131,7 +132,7 @@ public static class OnlineRun
 
             Span<float> input = inputs.AsSpan(inBatch * features, features);
             Span<float> target = targets.AsSpan(inBatch * outputs, outputs);
-            row.AsSpan(0, features).CopyTo(input);
+            row.CopyTo(input);
             switch (options.Task)
             {
                 case LearningTask.Classify:
@@ -142,7 +143,7 @@ public static class OnlineRun
                     model.Input.Apply(input, target);
                     break;
                 default:
-                    row.AsSpan(features).CopyTo(target);
+                    rowTargets.CopyTo(target);
                     break;
             }
 

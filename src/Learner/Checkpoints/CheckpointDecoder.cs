@@ -361,7 +361,7 @@ internal static class CheckpointDecoder
     {
         // Checked against the section's length before any array exists, so a corrupt size cannot
         // ask for more memory than the file itself occupies.
-        long expected = sizeof(float) * ParameterCount(sizes);
+        long expected = sizeof(float) * Mlp.CountParameters(sizes);
         if (payload.Length != expected)
         {
             throw Fail(filePath, $"section PARM has {payload.Length} bytes; the architecture needs {expected}");
@@ -382,7 +382,7 @@ internal static class CheckpointDecoder
 
     private static AdamMoments ReadAdam(ReadOnlySpan<byte> payload, int[] sizes, string? filePath)
     {
-        long expected = sizeof(long) + (2L * sizeof(float) * ParameterCount(sizes));
+        long expected = sizeof(long) + (2L * sizeof(float) * Mlp.CountParameters(sizes));
         if (payload.Length != expected)
         {
             throw Fail(filePath, $"section ADAM has {payload.Length} bytes; the architecture needs {expected}");
@@ -417,17 +417,6 @@ internal static class CheckpointDecoder
         return samplesSeen is >= 0 and <= LearnerLimits.MaximumSampleCount
             ? samplesSeen
             : throw Fail(filePath, $"section PROG: samples seen {samplesSeen} is outside 0..{LearnerLimits.MaximumSampleCount}");
-    }
-
-    private static long ParameterCount(int[] sizes)
-    {
-        long count = 0;
-        for (int n = 0; n + 1 < sizes.Length; n++)
-        {
-            count += ((long)sizes[n + 1] * sizes[n]) + sizes[n + 1];
-        }
-
-        return count;
     }
 
     private static CheckpointFormatException Truncated(string? filePath, int expected, long found) =>

@@ -41,7 +41,7 @@ internal sealed class Float64Network
     public int LayerCount => Sizes.Length - 1;
 
     /// <summary>The number of weights and biases.</summary>
-    public int ParameterCount => Weights.Sum(w => w.Length) + Biases.Sum(b => b.Length);
+    public int ParameterCount => checked((int)Mlp.CountParameters(Sizes));
 
     /// <summary>Widens every float32 parameter exactly.</summary>
     public static Float64Network From(Mlp model)

@@ -1,50 +1,13 @@
 namespace EdgeIL.Learner.Implicit;
 
 /// <summary>
-/// The loss of <see cref="OutputFunctions.Loss"/> on float64 logits, with its gradient and Hessian.
+/// The loss of <see cref="OutputFunctions.Loss(OutputHead, ReadOnlySpan{float}, ReadOnlySpan{float})"/> on float64 logits (the same formulas), with its gradient and Hessian.
 /// The softmax loss keeps the target's total mass <c>m = sum t</c> as that method does, so the
 /// gradient is <c>m softmax(z) - t</c> (which is <c>sigma(z) - t</c> for a one-hot or probability target).
 /// </summary>
 internal static class HeadLoss
 {
-    public static double Value(OutputHead head, ReadOnlySpan<double> logits, ReadOnlySpan<double> target)
-    {
-        double loss = 0;
-        switch (head)
-        {
-            case OutputHead.Softmax:
-            {
-                double mass = 0, targetDotLogits = 0;
-                for (int i = 0; i < logits.Length; i++)
-                {
-                    mass += target[i];
-                    targetDotLogits += target[i] * logits[i];
-                }
-
-                loss = LogSumExp(logits) * mass - targetDotLogits;
-                break;
-            }
-
-            case OutputHead.Sigmoid:
-                for (int i = 0; i < logits.Length; i++)
-                {
-                    double z = logits[i];
-                    loss += Math.Max(z, 0) + Math.Log(1 + Math.Exp(-Math.Abs(z))) - target[i] * z;
-                }
-
-                break;
-            default:
-                for (int i = 0; i < logits.Length; i++)
-                {
-                    double d = logits[i] - target[i];
-                    loss += 0.5 * d * d;
-                }
-
-                break;
-        }
-
-        return loss;
-    }
+    public static double Value(OutputHead head, ReadOnlySpan<double> logits, ReadOnlySpan<double> target) => OutputFunctions.Loss(head, logits, target);
 
     public static void Gradient(OutputHead head, ReadOnlySpan<double> logits, ReadOnlySpan<double> target, Span<double> gradient)
     {
@@ -128,23 +91,6 @@ internal static class HeadLoss
 
         double e = Math.Exp(z);
         return e / (1 + e);
-    }
-
-    private static double LogSumExp(ReadOnlySpan<double> logits)
-    {
-        double max = double.NegativeInfinity;
-        foreach (double z in logits)
-        {
-            max = Math.Max(max, z);
-        }
-
-        double sum = 0;
-        foreach (double z in logits)
-        {
-            sum += Math.Exp(z - max);
-        }
-
-        return max + Math.Log(sum);
     }
 
     private static void Softmax(ReadOnlySpan<double> logits, Span<double> probabilities)

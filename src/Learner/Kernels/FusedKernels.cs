@@ -6,9 +6,10 @@ namespace EdgeIL.Learner.Kernels;
 
 /// <summary>
 /// Hand-written kernels that fuse what <see cref="System.Numerics.Tensors.TensorPrimitives"/> would
-/// do in several passes. Each has a scalar, a <see cref="Vector128"/> and a <see cref="Vector256"/>
-/// body; the public entry points dispatch on <see cref="SimdSelection.Current"/>, and the tests call
-/// every body directly so that all of them are proven on every machine.
+/// do in several passes. Each is written once, generic over the vector operations
+/// (<see cref="IFloatVector{TVector}"/>), and runs at the width the caller asks for; the elements that
+/// do not fill a vector go through the same body at width 1 (<see cref="ScalarOperations"/>), which at
+/// <see cref="SimdLevel.Scalar"/> does all the work. The tests run every level on every machine.
 /// </summary>
 internal static class FusedKernels
 {
@@ -22,19 +23,20 @@ internal static class FusedKernels
         ReadOnlySpan<float> weights, ReadOnlySpan<float> a, ReadOnlySpan<float> bias, ReadOnlySpan<float> target,
         Span<float> prediction, Span<float> error, Span<float> propagated, SimdLevel level)
     {
-        propagated.Clear();
-        int columns = a.Length;
-        for (int i = 0; i < prediction.Length; i++)
+        switch (level)
         {
-            ReadOnlySpan<float> row = weights.Slice(i * columns, columns);
-            float p = Dot(row, a, level) + bias[i];
-            float e = target[i] - p;
-            prediction[i] = p;
-            error[i] = e;
-            if (e != 0f)
-            {
-                AddScaled(row, e, propagated, level);
-            }
+            case SimdLevel.Vector512:
+                PredictAndPropagate<Vector512<float>, Vector512Operations>(weights, a, bias, target, prediction, error, propagated);
+                break;
+            case SimdLevel.Vector256:
+                PredictAndPropagate<Vector256<float>, Vector256Operations>(weights, a, bias, target, prediction, error, propagated);
+                break;
+            case SimdLevel.Vector128:
+                PredictAndPropagate<Vector128<float>, Vector128Operations>(weights, a, bias, target, prediction, error, propagated);
+                break;
+            default:
+                PredictAndPropagate<float, ScalarOperations>(weights, a, bias, target, prediction, error, propagated);
+                break;
         }
     }
 
@@ -47,51 +49,17 @@ internal static class FusedKernels
         Span<float> v, ReadOnlySpan<float> propagated, ReadOnlySpan<float> error, Span<float> a,
         float gammaBottom, float gammaTop, float gammaDecay, SimdLevel level)
     {
-        int j = 0;
-        ref float vRef = ref MemoryMarshal.GetReference(v);
-        ref float gRef = ref MemoryMarshal.GetReference(propagated);
-        ref float eRef = ref MemoryMarshal.GetReference(error);
-        ref float aRef = ref MemoryMarshal.GetReference(a);
-        if (level == SimdLevel.Vector256)
+        var step = new ActivityStep(gammaBottom, gammaTop, gammaDecay);
+        int done = level switch
         {
-            var gb = Vector256.Create(gammaBottom);
-            var gt = Vector256.Create(-gammaTop);
-            var keep = Vector256.Create(1f - gammaDecay);
-            for (; j <= v.Length - Vector256<float>.Count; j += Vector256<float>.Count)
-            {
-                var vj = Vector256.LoadUnsafe(ref vRef, (nuint)j);
-                var gj = Vector256.LoadUnsafe(ref gRef, (nuint)j);
-                var ej = Vector256.LoadUnsafe(ref eRef, (nuint)j);
-                var bottomUp = Vector256.ConditionalSelect(Vector256.GreaterThan(vj, Vector256<float>.Zero), gj, Vector256<float>.Zero);
-                var next = Vector256.FusedMultiplyAdd(gb, bottomUp, Vector256.FusedMultiplyAdd(gt, ej, vj * keep));
-                next.StoreUnsafe(ref vRef, (nuint)j);
-                Vector256.Max(next, Vector256<float>.Zero).StoreUnsafe(ref aRef, (nuint)j);
-            }
-        }
-        else if (level == SimdLevel.Vector128)
+            SimdLevel.Vector512 => UpdateActivities<Vector512<float>, Vector512Operations>(v, propagated, error, a, step),
+            SimdLevel.Vector256 => UpdateActivities<Vector256<float>, Vector256Operations>(v, propagated, error, a, step),
+            SimdLevel.Vector128 => UpdateActivities<Vector128<float>, Vector128Operations>(v, propagated, error, a, step),
+            _ => 0,
+        };
+        if (done < v.Length)
         {
-            var gb = Vector128.Create(gammaBottom);
-            var gt = Vector128.Create(-gammaTop);
-            var keep = Vector128.Create(1f - gammaDecay);
-            for (; j <= v.Length - Vector128<float>.Count; j += Vector128<float>.Count)
-            {
-                var vj = Vector128.LoadUnsafe(ref vRef, (nuint)j);
-                var gj = Vector128.LoadUnsafe(ref gRef, (nuint)j);
-                var ej = Vector128.LoadUnsafe(ref eRef, (nuint)j);
-                var bottomUp = Vector128.ConditionalSelect(Vector128.GreaterThan(vj, Vector128<float>.Zero), gj, Vector128<float>.Zero);
-                var next = Vector128.FusedMultiplyAdd(gb, bottomUp, Vector128.FusedMultiplyAdd(gt, ej, vj * keep));
-                next.StoreUnsafe(ref vRef, (nuint)j);
-                Vector128.Max(next, Vector128<float>.Zero).StoreUnsafe(ref aRef, (nuint)j);
-            }
-        }
-
-        for (; j < v.Length; j++)
-        {
-            float vj = v[j];
-            float bottomUp = vj > 0f ? propagated[j] : 0f;
-            float next = MathF.FusedMultiplyAdd(gammaBottom, bottomUp, MathF.FusedMultiplyAdd(-gammaTop, error[j], vj * (1f - gammaDecay)));
-            v[j] = next;
-            a[j] = MathF.Max(next, 0f);
+            UpdateActivities<float, ScalarOperations>(v[done..], propagated[done..], error[done..], a[done..], step);
         }
     }
 
@@ -108,164 +76,214 @@ internal static class FusedKernels
         float gradientScale, ReadOnlySpan<float> direction,
         float beta1, float beta2, float stepSize, float secondMomentCorrection, float epsilon, SimdLevel level)
     {
-        int j = 0;
+        var step = new AdamStepScalars(gradientScale, beta1, beta2, stepSize, secondMomentCorrection, epsilon);
         float squaredChange = 0f;
-        ref float wRef = ref MemoryMarshal.GetReference(weights);
-        ref float mRef = ref MemoryMarshal.GetReference(firstMoment);
-        ref float sRef = ref MemoryMarshal.GetReference(secondMoment);
-        ref float dRef = ref MemoryMarshal.GetReference(direction);
-        if (level == SimdLevel.Vector256)
+        int done = level switch
         {
-            var scale = Vector256.Create(gradientScale);
-            var b1 = Vector256.Create(beta1);
-            var b2 = Vector256.Create(beta2);
-            var c1 = Vector256.Create(1f - beta1);
-            var c2 = Vector256.Create(1f - beta2);
-            var step = Vector256.Create(-stepSize);
-            var correction = Vector256.Create(secondMomentCorrection);
-            var eps = Vector256.Create(epsilon);
-            var changes = Vector256<float>.Zero;
-            for (; j <= weights.Length - Vector256<float>.Count; j += Vector256<float>.Count)
-            {
-                var grad = scale * Vector256.LoadUnsafe(ref dRef, (nuint)j);
-                var m = Vector256.FusedMultiplyAdd(b1, Vector256.LoadUnsafe(ref mRef, (nuint)j), c1 * grad);
-                var s = Vector256.FusedMultiplyAdd(b2, Vector256.LoadUnsafe(ref sRef, (nuint)j), c2 * grad * grad);
-                var change = step * m / Vector256.FusedMultiplyAdd(Vector256.Sqrt(s), correction, eps);
-                m.StoreUnsafe(ref mRef, (nuint)j);
-                s.StoreUnsafe(ref sRef, (nuint)j);
-                (Vector256.LoadUnsafe(ref wRef, (nuint)j) + change).StoreUnsafe(ref wRef, (nuint)j);
-                changes = Vector256.FusedMultiplyAdd(change, change, changes);
-            }
-
-            squaredChange = Vector256.Sum(changes);
-        }
-        else if (level == SimdLevel.Vector128)
+            SimdLevel.Vector512 => AdamStep<Vector512<float>, Vector512Operations>(weights, firstMoment, secondMoment, direction, step, ref squaredChange),
+            SimdLevel.Vector256 => AdamStep<Vector256<float>, Vector256Operations>(weights, firstMoment, secondMoment, direction, step, ref squaredChange),
+            SimdLevel.Vector128 => AdamStep<Vector128<float>, Vector128Operations>(weights, firstMoment, secondMoment, direction, step, ref squaredChange),
+            _ => 0,
+        };
+        if (done < weights.Length)
         {
-            var scale = Vector128.Create(gradientScale);
-            var b1 = Vector128.Create(beta1);
-            var b2 = Vector128.Create(beta2);
-            var c1 = Vector128.Create(1f - beta1);
-            var c2 = Vector128.Create(1f - beta2);
-            var step = Vector128.Create(-stepSize);
-            var correction = Vector128.Create(secondMomentCorrection);
-            var eps = Vector128.Create(epsilon);
-            var changes = Vector128<float>.Zero;
-            for (; j <= weights.Length - Vector128<float>.Count; j += Vector128<float>.Count)
-            {
-                var grad = scale * Vector128.LoadUnsafe(ref dRef, (nuint)j);
-                var m = Vector128.FusedMultiplyAdd(b1, Vector128.LoadUnsafe(ref mRef, (nuint)j), c1 * grad);
-                var s = Vector128.FusedMultiplyAdd(b2, Vector128.LoadUnsafe(ref sRef, (nuint)j), c2 * grad * grad);
-                var change = step * m / Vector128.FusedMultiplyAdd(Vector128.Sqrt(s), correction, eps);
-                m.StoreUnsafe(ref mRef, (nuint)j);
-                s.StoreUnsafe(ref sRef, (nuint)j);
-                (Vector128.LoadUnsafe(ref wRef, (nuint)j) + change).StoreUnsafe(ref wRef, (nuint)j);
-                changes = Vector128.FusedMultiplyAdd(change, change, changes);
-            }
-
-            squaredChange = Vector128.Sum(changes);
+            AdamStep<float, ScalarOperations>(weights[done..], firstMoment[done..], secondMoment[done..], direction[done..], step, ref squaredChange);
         }
-
-        for (; j < weights.Length; j++)
-        {
-            float grad = gradientScale * direction[j];
-            float m = MathF.FusedMultiplyAdd(beta1, firstMoment[j], (1f - beta1) * grad);
-            float s = MathF.FusedMultiplyAdd(beta2, secondMoment[j], (1f - beta2) * grad * grad);
-            float change = -stepSize * m / MathF.FusedMultiplyAdd(MathF.Sqrt(s), secondMomentCorrection, epsilon);
-            firstMoment[j] = m;
-            secondMoment[j] = s;
-            weights[j] += change;
-            squaredChange = MathF.FusedMultiplyAdd(change, change, squaredChange);
-        }
-
         return squaredChange;
     }
 
     /// <summary>Computes <c>sum_j x[j] y[j]</c>.</summary>
+    public static float Dot(ReadOnlySpan<float> x, ReadOnlySpan<float> y, SimdLevel level) => level switch
+    {
+        SimdLevel.Vector512 => Dot<Vector512<float>, Vector512Operations>(x, y),
+        SimdLevel.Vector256 => Dot<Vector256<float>, Vector256Operations>(x, y),
+        SimdLevel.Vector128 => Dot<Vector128<float>, Vector128Operations>(x, y),
+        _ => Dot<float, ScalarOperations>(x, y),
+    };
+
+    /// <summary>Computes <c>y[j] += scale * x[j]</c>.</summary>
+    public static void AddScaled(ReadOnlySpan<float> x, float scale, Span<float> y, SimdLevel level)
+    {
+        switch (level)
+        {
+            case SimdLevel.Vector512:
+                AddScaled<Vector512<float>, Vector512Operations>(x, scale, y);
+                break;
+            case SimdLevel.Vector256:
+                AddScaled<Vector256<float>, Vector256Operations>(x, scale, y);
+                break;
+            case SimdLevel.Vector128:
+                AddScaled<Vector128<float>, Vector128Operations>(x, scale, y);
+                break;
+            default:
+                AddScaled<float, ScalarOperations>(x, scale, y);
+                break;
+        }
+    }
+
+    private static void PredictAndPropagate<TVector, TOps>(
+        ReadOnlySpan<float> weights, ReadOnlySpan<float> a, ReadOnlySpan<float> bias, ReadOnlySpan<float> target,
+        Span<float> prediction, Span<float> error, Span<float> propagated)
+        where TVector : struct
+        where TOps : struct, IFloatVector<TVector>
+    {
+        propagated.Clear();
+        int columns = a.Length;
+        for (int i = 0; i < prediction.Length; i++)
+        {
+            ReadOnlySpan<float> row = weights.Slice(i * columns, columns);
+            float p = Dot<TVector, TOps>(row, a) + bias[i];
+            float e = target[i] - p;
+            prediction[i] = p;
+            error[i] = e;
+            if (e != 0f)
+            {
+                AddScaled<TVector, TOps>(row, e, propagated);
+            }
+        }
+    }
+
+    /// <summary>The activity step on every whole vector of <paramref name="v"/>; returns the number of elements done.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Dot(ReadOnlySpan<float> x, ReadOnlySpan<float> y, SimdLevel level)
+    private static int UpdateActivities<TVector, TOps>(
+        Span<float> v, ReadOnlySpan<float> propagated, ReadOnlySpan<float> error, Span<float> a, in ActivityStep step)
+        where TVector : struct
+        where TOps : struct, IFloatVector<TVector>
     {
         int j = 0;
-        float sum = 0f;
-        ref float xRef = ref MemoryMarshal.GetReference(x);
-        ref float yRef = ref MemoryMarshal.GetReference(y);
-        if (level == SimdLevel.Vector256 && x.Length >= Vector256<float>.Count)
+        ref float vRef = ref MemoryMarshal.GetReference(v);
+        ref float gRef = ref MemoryMarshal.GetReference(propagated);
+        ref float eRef = ref MemoryMarshal.GetReference(error);
+        ref float aRef = ref MemoryMarshal.GetReference(a);
+        TVector gammaBottom = TOps.Create(step.GammaBottom);
+        TVector minusGammaTop = TOps.Create(-step.GammaTop);
+        TVector keep = TOps.Create(1f - step.GammaDecay);
+        for (; j <= v.Length - TOps.Count; j += TOps.Count)
         {
-            // Two accumulators hide the latency of the fused multiply-add chain.
-            var acc0 = Vector256<float>.Zero;
-            var acc1 = Vector256<float>.Zero;
-            for (; j <= x.Length - 2 * Vector256<float>.Count; j += 2 * Vector256<float>.Count)
-            {
-                acc0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref xRef, (nuint)j), Vector256.LoadUnsafe(ref yRef, (nuint)j), acc0);
-                acc1 = Vector256.FusedMultiplyAdd(
-                    Vector256.LoadUnsafe(ref xRef, (nuint)(j + Vector256<float>.Count)),
-                    Vector256.LoadUnsafe(ref yRef, (nuint)(j + Vector256<float>.Count)),
-                    acc1);
-            }
-
-            for (; j <= x.Length - Vector256<float>.Count; j += Vector256<float>.Count)
-            {
-                acc0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref xRef, (nuint)j), Vector256.LoadUnsafe(ref yRef, (nuint)j), acc0);
-            }
-
-            sum = Vector256.Sum(acc0 + acc1);
-        }
-        else if (level >= SimdLevel.Vector128 && x.Length >= Vector128<float>.Count)
-        {
-            var acc0 = Vector128<float>.Zero;
-            var acc1 = Vector128<float>.Zero;
-            for (; j <= x.Length - 2 * Vector128<float>.Count; j += 2 * Vector128<float>.Count)
-            {
-                acc0 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref xRef, (nuint)j), Vector128.LoadUnsafe(ref yRef, (nuint)j), acc0);
-                acc1 = Vector128.FusedMultiplyAdd(
-                    Vector128.LoadUnsafe(ref xRef, (nuint)(j + Vector128<float>.Count)),
-                    Vector128.LoadUnsafe(ref yRef, (nuint)(j + Vector128<float>.Count)),
-                    acc1);
-            }
-
-            for (; j <= x.Length - Vector128<float>.Count; j += Vector128<float>.Count)
-            {
-                acc0 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref xRef, (nuint)j), Vector128.LoadUnsafe(ref yRef, (nuint)j), acc0);
-            }
-
-            sum = Vector128.Sum(acc0 + acc1);
+            TVector vj = TOps.Load(ref vRef, (nuint)j);
+            TVector bottomUp = TOps.WherePositive(vj, TOps.Load(ref gRef, (nuint)j));
+            TVector next = TOps.FusedMultiplyAdd(gammaBottom, bottomUp, TOps.FusedMultiplyAdd(minusGammaTop, TOps.Load(ref eRef, (nuint)j), TOps.Multiply(vj, keep)));
+            TOps.Store(next, ref vRef, (nuint)j);
+            TOps.Store(TOps.Max(next, TOps.Zero), ref aRef, (nuint)j);
         }
 
-        for (; j < x.Length; j++)
+        return j;
+    }
+
+    /// <summary>The Adam step on every whole vector of <paramref name="weights"/>, adding the squared changes to <paramref name="squaredChange"/>; returns the number of elements done.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int AdamStep<TVector, TOps>(
+        Span<float> weights, Span<float> firstMoment, Span<float> secondMoment, ReadOnlySpan<float> direction, in AdamStepScalars step, ref float squaredChange)
+        where TVector : struct
+        where TOps : struct, IFloatVector<TVector>
+    {
+        int j = 0;
+        ref float wRef = ref MemoryMarshal.GetReference(weights);
+        ref float mRef = ref MemoryMarshal.GetReference(firstMoment);
+        ref float sRef = ref MemoryMarshal.GetReference(secondMoment);
+        ref float dRef = ref MemoryMarshal.GetReference(direction);
+        TVector scale = TOps.Create(step.GradientScale);
+        TVector beta1 = TOps.Create(step.Beta1);
+        TVector beta2 = TOps.Create(step.Beta2);
+        TVector oneMinusBeta1 = TOps.Create(1f - step.Beta1);
+        TVector oneMinusBeta2 = TOps.Create(1f - step.Beta2);
+        TVector minusStepSize = TOps.Create(-step.StepSize);
+        TVector correction = TOps.Create(step.SecondMomentCorrection);
+        TVector epsilon = TOps.Create(step.Epsilon);
+        TVector changes = TOps.Zero;
+        for (; j <= weights.Length - TOps.Count; j += TOps.Count)
         {
-            sum = MathF.FusedMultiplyAdd(x[j], y[j], sum);
+            TVector grad = TOps.Multiply(scale, TOps.Load(ref dRef, (nuint)j));
+            TVector m = TOps.FusedMultiplyAdd(beta1, TOps.Load(ref mRef, (nuint)j), TOps.Multiply(oneMinusBeta1, grad));
+            TVector s = TOps.FusedMultiplyAdd(beta2, TOps.Load(ref sRef, (nuint)j), TOps.Multiply(TOps.Multiply(oneMinusBeta2, grad), grad));
+            TVector change = TOps.Divide(TOps.Multiply(minusStepSize, m), TOps.FusedMultiplyAdd(TOps.Sqrt(s), correction, epsilon));
+            TOps.Store(m, ref mRef, (nuint)j);
+            TOps.Store(s, ref sRef, (nuint)j);
+            TOps.Store(TOps.Add(TOps.Load(ref wRef, (nuint)j), change), ref wRef, (nuint)j);
+            changes = TOps.FusedMultiplyAdd(change, change, changes);
+        }
+
+        squaredChange += TOps.Sum(changes);
+        return j;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Dot<TVector, TOps>(ReadOnlySpan<float> x, ReadOnlySpan<float> y)
+        where TVector : struct
+        where TOps : struct, IFloatVector<TVector>
+    {
+        int done = DotVectors<TVector, TOps>(x, y, out float sum);
+        if (done < x.Length)
+        {
+            DotVectors<float, ScalarOperations>(x[done..], y[done..], out float rest);
+            sum += rest;
         }
 
         return sum;
     }
 
-    /// <summary>Computes <c>y[j] += scale * x[j]</c>.</summary>
+    /// <summary>The dot product of the whole vectors of <paramref name="x"/> and <paramref name="y"/>; returns the number of elements done.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void AddScaled(ReadOnlySpan<float> x, float scale, Span<float> y, SimdLevel level)
+    private static int DotVectors<TVector, TOps>(ReadOnlySpan<float> x, ReadOnlySpan<float> y, out float sum)
+        where TVector : struct
+        where TOps : struct, IFloatVector<TVector>
     {
         int j = 0;
         ref float xRef = ref MemoryMarshal.GetReference(x);
         ref float yRef = ref MemoryMarshal.GetReference(y);
-        if (level == SimdLevel.Vector256)
+
+        // Two accumulators hide the latency of the fused multiply-add chain.
+        TVector acc0 = TOps.Zero;
+        TVector acc1 = TOps.Zero;
+        for (; j <= x.Length - (2 * TOps.Count); j += 2 * TOps.Count)
         {
-            var s = Vector256.Create(scale);
-            for (; j <= x.Length - Vector256<float>.Count; j += Vector256<float>.Count)
-            {
-                Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref xRef, (nuint)j), s, Vector256.LoadUnsafe(ref yRef, (nuint)j)).StoreUnsafe(ref yRef, (nuint)j);
-            }
+            acc0 = TOps.FusedMultiplyAdd(TOps.Load(ref xRef, (nuint)j), TOps.Load(ref yRef, (nuint)j), acc0);
+            acc1 = TOps.FusedMultiplyAdd(TOps.Load(ref xRef, (nuint)(j + TOps.Count)), TOps.Load(ref yRef, (nuint)(j + TOps.Count)), acc1);
         }
 
-        if (level >= SimdLevel.Vector128)
+        if (j <= x.Length - TOps.Count)
         {
-            var s = Vector128.Create(scale);
-            for (; j <= x.Length - Vector128<float>.Count; j += Vector128<float>.Count)
-            {
-                Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref xRef, (nuint)j), s, Vector128.LoadUnsafe(ref yRef, (nuint)j)).StoreUnsafe(ref yRef, (nuint)j);
-            }
+            acc0 = TOps.FusedMultiplyAdd(TOps.Load(ref xRef, (nuint)j), TOps.Load(ref yRef, (nuint)j), acc0);
+            j += TOps.Count;
         }
 
-        for (; j < x.Length; j++)
+        sum = TOps.Sum(TOps.Add(acc0, acc1));
+        return j;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddScaled<TVector, TOps>(ReadOnlySpan<float> x, float scale, Span<float> y)
+        where TVector : struct
+        where TOps : struct, IFloatVector<TVector>
+    {
+        int done = AddScaledVectors<TVector, TOps>(x, scale, y);
+        if (done < x.Length)
         {
-            y[j] = MathF.FusedMultiplyAdd(x[j], scale, y[j]);
+            AddScaledVectors<float, ScalarOperations>(x[done..], scale, y[done..]);
         }
     }
+
+    /// <summary><c>y[j] += scale * x[j]</c> on every whole vector; returns the number of elements done.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int AddScaledVectors<TVector, TOps>(ReadOnlySpan<float> x, float scale, Span<float> y)
+        where TVector : struct
+        where TOps : struct, IFloatVector<TVector>
+    {
+        int j = 0;
+        ref float xRef = ref MemoryMarshal.GetReference(x);
+        ref float yRef = ref MemoryMarshal.GetReference(y);
+        TVector s = TOps.Create(scale);
+        for (; j <= x.Length - TOps.Count; j += TOps.Count)
+        {
+            TOps.Store(TOps.FusedMultiplyAdd(TOps.Load(ref xRef, (nuint)j), s, TOps.Load(ref yRef, (nuint)j)), ref yRef, (nuint)j);
+        }
+
+        return j;
+    }
+
+    /// <summary>The step sizes of <see cref="UpdateActivities(Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, float, float, float, SimdLevel)"/>.</summary>
+    private readonly record struct ActivityStep(float GammaBottom, float GammaTop, float GammaDecay);
+
+    /// <summary>The per-step constants of <see cref="AdamStep(Span{float}, Span{float}, Span{float}, float, ReadOnlySpan{float}, float, float, float, float, float, SimdLevel)"/>.</summary>
+    private readonly record struct AdamStepScalars(float GradientScale, float Beta1, float Beta2, float StepSize, float SecondMomentCorrection, float Epsilon);
 }

@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Reflection;
 using EdgeIL.Learner.IO;
-using EdgeIL.Learner.Onnx.Protos;
-using Google.Protobuf;
 
 namespace EdgeIL.Learner.Onnx;
 
@@ -110,7 +108,7 @@ public static class OnnxExport
     public static byte[] ToBytes(OnlineLearner learner, OnnxExportOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(learner);
-        return Build(learner.Model, learner, options ?? new OnnxExportOptions()).ToByteArray();
+        return Write(learner.Model, learner, options ?? new OnnxExportOptions());
     }
 
     /// <summary>The serialized ONNX model of <paramref name="model"/>, without training metadata.</summary>
@@ -120,10 +118,10 @@ public static class OnnxExport
     public static byte[] ToBytes(Mlp model, OnnxExportOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(model);
-        return Build(model, learner: null, options ?? new OnnxExportOptions()).ToByteArray();
+        return Write(model, learner: null, options ?? new OnnxExportOptions());
     }
 
-    internal static ModelProto Build(Mlp model, OnlineLearner? learner, OnnxExportOptions options)
+    internal static byte[] Write(Mlp model, OnlineLearner? learner, OnnxExportOptions options)
     {
         if (options.ClassNames is { } names && names.Count != model.OutputSize)
         {
@@ -137,15 +135,13 @@ public static class OnnxExport
                 nameof(model));
         }
 
-        var graph = new GraphProto { Name = "edgeil_mlp" };
-        graph.Input.Add(FloatValue(InputName, model.InputSize));
+        var graph = new GraphWriter();
         string current = AddInputStage(graph, model.Input);
         for (int n = 0; n < model.LayerCount; n++)
         {
             current = AddLayer(graph, model, n, current);
         }
 
-        graph.Output.Add(FloatValue(LogitsName, model.OutputSize));
         string? headOperator = model.Head switch
         {
             OutputHead.Softmax => "Softmax",
@@ -154,77 +150,70 @@ public static class OnnxExport
         };
         if (headOperator is not null)
         {
-            NodeProto head = Node(headOperator, "head." + headOperator.ToLowerInvariant(), LogitsName, ProbabilitiesName);
-            if (model.Head == OutputHead.Softmax)
-            {
-                // -1 is also opset 13's default; written out so that no reader has to know the default of its opset.
-                head.Attribute.Add(new AttributeProto { Name = "axis", Type = AttributeProto.Types.AttributeType.Int, I = -1 });
-            }
-
-            graph.Node.Add(head);
-            graph.Output.Add(FloatValue(ProbabilitiesName, model.OutputSize));
+            // Softmax's axis -1 is also opset 13's default; written out so that no reader has to know the default of its opset.
+            ProtoWriter? axis = model.Head == OutputHead.Softmax ? IntAttribute("axis", -1) : null;
+            graph.AddNode(headOperator, "head." + headOperator.ToLowerInvariant(), [LogitsName], ProbabilitiesName, axis);
         }
 
-        var onnx = new ModelProto
-        {
-            IrVersion = IrVersion,
-            ProducerName = ProducerName,
-            ProducerVersion = EdgeILVersion,
-            Domain = "org.edgeil",
-            ModelVersion = 1,
-            DocString = options.Description ?? Describe(model, learner),
-            Graph = graph,
-        };
-        onnx.OpsetImport.Add(new OperatorSetIdProto { Domain = string.Empty, Version = OpsetVersion });
+        var onnx = new ProtoWriter();
+        onnx.WriteInt64(ModelField.IrVersion, IrVersion);
+        onnx.WriteString(ModelField.ProducerName, ProducerName);
+        onnx.WriteString(ModelField.ProducerVersion, EdgeILVersion);
+        onnx.WriteString(ModelField.Domain, "org.edgeil");
+        onnx.WriteInt64(ModelField.ModelVersion, 1);
+        onnx.WriteString(ModelField.DocString, options.Description ?? Describe(model, learner));
+        onnx.WriteMessage(ModelField.Graph, graph.Finish(model.InputSize, model.OutputSize, hasProbabilities: headOperator is not null));
+        var opset = new ProtoWriter();
+        opset.WriteString(OperatorSetField.Domain, string.Empty);
+        opset.WriteInt64(OperatorSetField.Version, OpsetVersion);
+        onnx.WriteMessage(ModelField.OpsetImport, opset);
         AddMetadata(onnx, model, learner, options);
-        return onnx;
+        return onnx.ToArray();
     }
 
-    private static string AddInputStage(GraphProto graph, InputStage stage)
+    private static string AddInputStage(GraphWriter graph, InputStage stage)
     {
         string current = InputName;
         if (stage.Offset.ContainsAnyExcept(0f))
         {
-            graph.Initializer.Add(FloatTensor("input.offset", stage.Offset, stage.Features));
-            graph.Node.Add(Node("Sub", "input.sub", [current, "input.offset"], "input.centered"));
+            graph.AddInitializer("input.offset", stage.Offset, stage.Features);
+            graph.AddNode("Sub", "input.sub", [current, "input.offset"], "input.centered");
             current = "input.centered";
         }
 
         if (stage.Scale.ContainsAnyExcept(1f))
         {
-            graph.Initializer.Add(FloatTensor("input.scale", stage.Scale, stage.Features));
-            graph.Node.Add(Node("Mul", "input.mul", [current, "input.scale"], "input.scaled"));
+            graph.AddInitializer("input.scale", stage.Scale, stage.Features);
+            graph.AddNode("Mul", "input.mul", [current, "input.scale"], "input.scaled");
             current = "input.scaled";
         }
 
         return current;
     }
 
-    private static string AddLayer(GraphProto graph, Mlp model, int n, string current)
+    private static string AddLayer(GraphWriter graph, Mlp model, int n, string current)
     {
         string prefix = string.Create(CultureInfo.InvariantCulture, $"layers.{n}");
         int inputs = model.LayerSizes[n];
         int outputs = model.LayerSizes[n + 1];
-        graph.Initializer.Add(FloatTensor(prefix + ".weight", model.GetWeights(n), outputs, inputs));
-        graph.Initializer.Add(FloatTensor(prefix + ".bias", model.GetBiases(n), outputs));
+        graph.AddInitializer(prefix + ".weight", model.GetWeights(n), outputs, inputs);
+        graph.AddInitializer(prefix + ".bias", model.GetBiases(n), outputs);
         bool last = n == model.LayerCount - 1;
         string linear = last ? LogitsName : prefix + ".linear";
-        NodeProto gemm = Node("Gemm", prefix + ".gemm", [current, prefix + ".weight", prefix + ".bias"], linear);
 
         // transB=1: Gemm computes h W^T + b, which is EdgeIL's W h + b for each row h of the batch.
-        gemm.Attribute.Add(new AttributeProto { Name = "transB", Type = AttributeProto.Types.AttributeType.Int, I = 1 });
-        graph.Node.Add(gemm);
+        graph.AddNode("Gemm", prefix + ".gemm", [current, prefix + ".weight", prefix + ".bias"], linear, IntAttribute("transB", 1));
         if (last)
         {
             return linear;
         }
 
         string relu = prefix + ".relu";
-        graph.Node.Add(Node("Relu", relu, linear, relu));
+        graph.AddNode("Relu", relu, [linear], relu);
         return relu;
     }
 
-    private static void AddMetadata(ModelProto onnx, Mlp model, OnlineLearner? learner, OnnxExportOptions options)
+    private static void AddMetadata(ProtoWriter onnx, Mlp model, OnlineLearner? learner, OnnxExportOptions options)
     {
         Add(OnnxMetadata.Version, EdgeILVersion);
         if (learner is not null)
@@ -249,7 +238,13 @@ public static class OnnxExport
         Add(OnnxMetadata.LayerSizes, MetadataText.LayerSizes(model.LayerSizes));
         Add(OnnxMetadata.WeightsSha256, WeightsDigest.Compute(model));
 
-        void Add(string key, string value) => onnx.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
+        void Add(string key, string value)
+        {
+            var entry = new ProtoWriter();
+            entry.WriteString(StringEntryField.Key, key);
+            entry.WriteString(StringEntryField.Value, value);
+            onnx.WriteMessage(ModelField.MetadataProps, entry);
+        }
     }
 
     private static string Describe(Mlp model, OnlineLearner? learner)
@@ -261,37 +256,156 @@ public static class OnnxExport
         return $"EdgeIL MLP {layers} with a {MetadataText.HeadName(model.Head)} head{trained}.";
     }
 
-    private static NodeProto Node(string operatorType, string name, string input, string output) =>
-        Node(operatorType, name, [input], output);
-
-    private static NodeProto Node(string operatorType, string name, string[] inputs, string output)
+    private static ProtoWriter IntAttribute(string name, long value)
     {
-        var node = new NodeProto { OpType = operatorType, Name = name };
-        node.Input.Add(inputs);
-        node.Output.Add(output);
-        return node;
+        var attribute = new ProtoWriter();
+        attribute.WriteString(AttributeField.Name, name);
+        attribute.WriteInt64(AttributeField.Int, value);
+        attribute.WriteInt64(AttributeField.Type, AttributeTypeInt);
+        return attribute;
     }
 
-    private static TensorProto FloatTensor(string name, ReadOnlySpan<float> values, params ReadOnlySpan<int> dims)
+    /// <summary>
+    /// A <c>GraphProto</c> under construction. Nodes and initializers arrive interleaved, layer by layer,
+    /// but are kept apart because the message lists each repeated field in field-number order.
+    /// </summary>
+    private sealed class GraphWriter
     {
-        var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float, RawData = TensorBytes.FromFloats(values) };
-        foreach (int dim in dims)
+        private readonly ProtoWriter _nodes = new();
+        private readonly ProtoWriter _initializers = new();
+
+        public void AddNode(string operatorType, string name, string[] inputs, string output, ProtoWriter? attribute = null)
         {
-            tensor.Dims.Add(dim);
+            var node = new ProtoWriter();
+            foreach (string input in inputs)
+            {
+                node.WriteString(NodeField.Input, input);
+            }
+
+            node.WriteString(NodeField.Output, output);
+            node.WriteString(NodeField.Name, name);
+            node.WriteString(NodeField.OperatorType, operatorType);
+            if (attribute is not null)
+            {
+                node.WriteMessage(NodeField.Attribute, attribute);
+            }
+
+            _nodes.WriteMessage(GraphField.Node, node);
         }
 
-        return tensor;
+        public void AddInitializer(string name, ReadOnlySpan<float> values, params ReadOnlySpan<int> dims)
+        {
+            var tensor = new ProtoWriter();
+            foreach (int dim in dims)
+            {
+                tensor.WriteInt64(TensorField.Dims, dim);
+            }
+
+            tensor.WriteInt64(TensorField.DataType, TensorDataTypeFloat);
+            tensor.WriteString(TensorField.Name, name);
+            tensor.WriteFloatBytes(TensorField.RawData, values);
+            _initializers.WriteMessage(GraphField.Initializer, tensor);
+        }
+
+        public ProtoWriter Finish(int inputFeatures, int outputFeatures, bool hasProbabilities)
+        {
+            var graph = new ProtoWriter();
+            graph.WriteFields(_nodes);
+            graph.WriteString(GraphField.Name, "edgeil_mlp");
+            graph.WriteFields(_initializers);
+            graph.WriteMessage(GraphField.Input, FloatValue(InputName, inputFeatures));
+            graph.WriteMessage(GraphField.Output, FloatValue(LogitsName, outputFeatures));
+            if (hasProbabilities)
+            {
+                graph.WriteMessage(GraphField.Output, FloatValue(ProbabilitiesName, outputFeatures));
+            }
+
+            return graph;
+        }
+
+        private static ProtoWriter FloatValue(string name, int features)
+        {
+            var batch = new ProtoWriter();
+            batch.WriteString(DimensionField.Parameter, BatchDimensionName);
+            var width = new ProtoWriter();
+            width.WriteInt64(DimensionField.Value, features);
+            var shape = new ProtoWriter();
+            shape.WriteMessage(ShapeField.Dim, batch);
+            shape.WriteMessage(ShapeField.Dim, width);
+            var tensorType = new ProtoWriter();
+            tensorType.WriteInt64(TensorTypeField.ElementType, TensorDataTypeFloat);
+            tensorType.WriteMessage(TensorTypeField.Shape, shape);
+            var type = new ProtoWriter();
+            type.WriteMessage(TypeField.TensorType, tensorType);
+            var value = new ProtoWriter();
+            value.WriteString(ValueInfoField.Name, name);
+            value.WriteMessage(ValueInfoField.Type, type);
+            return value;
+        }
     }
 
-    private static ValueInfoProto FloatValue(string name, int features)
+    // The field numbers and enum values of onnx.proto (ONNX IR 10) that the export writes; the importer's
+    // onnx-subset.proto declares the same ones, and a test parses every export with it.
+    private const int TensorDataTypeFloat = 1;
+    private const int AttributeTypeInt = 2;
+
+    private static class ModelField
     {
-        var shape = new TensorShapeProto();
-        shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimParam = BatchDimensionName });
-        shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = features });
-        return new ValueInfoProto
-        {
-            Name = name,
-            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float, Shape = shape } },
-        };
+        public const int IrVersion = 1, ProducerName = 2, ProducerVersion = 3, Domain = 4, ModelVersion = 5, DocString = 6, Graph = 7, OpsetImport = 8, MetadataProps = 14;
+    }
+
+    private static class OperatorSetField
+    {
+        public const int Domain = 1, Version = 2;
+    }
+
+    private static class StringEntryField
+    {
+        public const int Key = 1, Value = 2;
+    }
+
+    private static class GraphField
+    {
+        public const int Node = 1, Name = 2, Initializer = 5, Input = 11, Output = 12;
+    }
+
+    private static class NodeField
+    {
+        public const int Input = 1, Output = 2, Name = 3, OperatorType = 4, Attribute = 5;
+    }
+
+    private static class AttributeField
+    {
+        public const int Name = 1, Int = 3, Type = 20;
+    }
+
+    private static class TensorField
+    {
+        public const int Dims = 1, DataType = 2, Name = 8, RawData = 9;
+    }
+
+    private static class ValueInfoField
+    {
+        public const int Name = 1, Type = 2;
+    }
+
+    private static class TypeField
+    {
+        public const int TensorType = 1;
+    }
+
+    private static class TensorTypeField
+    {
+        public const int ElementType = 1, Shape = 2;
+    }
+
+    private static class ShapeField
+    {
+        public const int Dim = 1;
+    }
+
+    private static class DimensionField
+    {
+        public const int Value = 1, Parameter = 2;
     }
 }

@@ -2,7 +2,7 @@ namespace EdgeIL.Learner.Onnx;
 
 /// <summary>
 /// The keys EdgeIL writes in an ONNX model's <c>metadata_props</c>. ONNX Runtime exposes them as
-/// <c>ModelMetadata.CustomMetadataMap</c>; <see cref="OnnxImport"/> reads them back.
+/// <c>ModelMetadata.CustomMetadataMap</c>; <c>OnnxImport</c> (in EdgeIL.Learner.OnnxImport) reads them back.
 /// </summary>
 public static class OnnxMetadata
 {

@@ -1,5 +1,8 @@
 using System.Text;
 using EdgeIL.Device.Configuration;
+using EdgeIL.Device.Sources;
+using EdgeIL.Device.Streams;
+using EdgeIL.Learner;
 
 namespace EdgeIL.Device.Tests.Configuration;
 
@@ -23,7 +26,7 @@ public sealed class ConfigurationTests
 
         Assert.Equal(30, configuration.Loop.TickHz);
         Assert.Equal("il-prox", configuration.Model.Algorithm);
-        Assert.Equal("auto", configuration.Gpio.Driver);
+        Assert.Equal(GpioDriverKind.Auto, configuration.Gpio.Driver);
         Assert.Equal([64], configuration.Model.HiddenLayers);
     }
 
@@ -132,6 +135,61 @@ public sealed class ConfigurationTests
         var exception = Assert.Throws<ConfigurationException>(() => Parse("""{ "loop": null }"""));
 
         Assert.StartsWith("c.json: loop:", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_ShippedConfigurations_ReadTheirKindsAsWritten()
+    {
+        string folder = Path.Combine(RepositoryRoot.Find(), "firmware-config");
+
+        DeviceConfiguration mnist = DeviceConfigurationFile.Load(Path.Combine(folder, "mnist-replay.json")).Configuration;
+        DeviceConfiguration imu = DeviceConfigurationFile.Load(Path.Combine(folder, "imu-anomaly.json")).Configuration;
+
+        Assert.Equal((SourceKind.Replay, ReplayFormat.Mnist, TargetKind.Dataset), (mnist.Source.Kind, mnist.Source.Replay.Format, mnist.Targets.Kind));
+        Assert.Equal((SourceKind.Imu, TargetKind.None, InputScaling.Standardize), (imu.Source.Kind, imu.Targets.Kind, imu.Model.InputScaling));
+    }
+
+    [Fact]
+    public void Parse_EveryClosedSetName_ReadsItsMember()
+    {
+        DeviceConfiguration configuration = Parse(
+            """
+            {
+              "model": { "inputScaling": "fixed", "reconstructionHead": "sigmoid" },
+              "source": { "kind": "camera", "camera": { "pixelFormat": "grey" }, "replay": { "format": "idx", "split": "test" } },
+              "targets": { "kind": "none" },
+              "outputs": { "recording": { "element": "uint8" } },
+              "gpio": { "driver": "libgpiod-v2" }
+            }
+            """);
+
+        Assert.Equal(SourceKind.Camera, configuration.Source.Kind);
+        Assert.Equal(RawPixelFormat.Grey, configuration.Source.Camera.PixelFormat);
+        Assert.Equal((ReplayFormat.Idx, MnistSplit.Test), (configuration.Source.Replay.Format, configuration.Source.Replay.Split));
+        Assert.Equal(TargetKind.None, configuration.Targets.Kind);
+        Assert.Equal(RecordingElement.UInt8, configuration.Outputs.Recording!.Element);
+        Assert.Equal(GpioDriverKind.LibgpiodV2, configuration.Gpio.Driver);
+        Assert.Equal(OutputHead.Sigmoid, configuration.Model.ReconstructionHead);
+        Assert.Equal(TargetKind.StandardInput, Parse("""{ "source": { "replay": { "path": "x" } }, "targets": { "kind": "stdin" } }""").Targets.Kind);
+    }
+
+    [Theory]
+    [InlineData("\"camra\"")]
+    [InlineData("1")]
+    public void Parse_UnknownKind_ListsTheNames(string kind)
+    {
+        var exception = Assert.Throws<ConfigurationException>(() => Parse($$"""{ "source": { "kind": {{kind}} } }"""));
+
+        Assert.Equal("c.json: source.kind: must be one of \"replay\", \"camera\", \"imu\", \"adc\" (line 1)", Assert.Single(exception.Errors));
+    }
+
+    [Fact]
+    public void Parse_SoftmaxReconstructionHead_IsRefused()
+    {
+        var exception = Assert.Throws<ConfigurationException>(() => Parse(
+            """{ "model": { "reconstructionHead": "softmax" }, "source": { "kind": "imu" }, "targets": { "kind": "none" } }"""));
+
+        Assert.StartsWith("c.json: model.reconstructionHead: must be \"identity\" or \"sigmoid\"", Assert.Single(exception.Errors), StringComparison.Ordinal);
     }
 
     private static DeviceConfiguration Parse(string json, string fileName = "c.json") =>

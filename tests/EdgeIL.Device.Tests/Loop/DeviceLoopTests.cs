@@ -29,7 +29,7 @@ public sealed class DeviceLoopTests
         harness.Loop.Run(maxTicks: 400);
 
         Assert.Equal(400, harness.Loop.LearnSteps);
-        Assert.True(harness.Loop.Accuracy!.Accuracy > 0.9, $"prequential accuracy {harness.Loop.Accuracy.Accuracy}");
+        Assert.True(harness.Mode.Accuracy.Accuracy > 0.9, $"prequential accuracy {harness.Mode.Accuracy.Accuracy}");
     }
 
     [Fact]
@@ -56,7 +56,7 @@ public sealed class DeviceLoopTests
 
         Assert.Equal(30, harness.Loop.SkippedLearns);
         Assert.Equal(0, harness.Loop.LearnSteps);
-        Assert.Equal(30, harness.Loop.Accuracy!.Count);
+        Assert.Equal(30, harness.Mode.Accuracy.Count);
     }
 
     [Fact]
@@ -136,7 +136,7 @@ public sealed class DeviceLoopTests
     [Fact]
     public void Run_CheckpointEveryLearnSteps_SavesOnSchedule()
     {
-        using var harness = new LoopHarness(options: new DeviceLoopOptions { TickHz = LoopHarness.TickHz, CheckpointEveryLearnSteps = 25, CheckpointEverySeconds = 0 });
+        using var harness = new LoopHarness(checkpointEveryLearnSteps: 25);
 
         harness.Loop.Run(maxTicks: 60);
 

@@ -22,7 +22,7 @@ internal sealed class LoopHarness : IDisposable
 
     private readonly TemporaryDirectory _directory = new();
 
-    public LoopHarness(int raiseAfterTicks = 5, int maxCatchUpTicks = 3, DeviceLoopOptions? options = null)
+    public LoopHarness(int raiseAfterTicks = 5, int maxCatchUpTicks = 3, int checkpointEveryLearnSteps = 0)
     {
         Clock = new ManualClock();
         Requests = new DeviceRequests();
@@ -32,19 +32,17 @@ internal sealed class LoopHarness : IDisposable
         Store = new CheckpointStore(_directory.Path, keep: 2);
         Persistence = new PersistenceWorker(Store, (learner, path) => File.WriteAllText(path, $"exported {learner.SamplesSeen}"), _directory.File("model.onnx"), Log.Add);
         StatusPath = _directory.File("status.json");
+        Mode = new ClassifierTickMode(Learner, new DatasetTargets(), prequentialWindow: 500);
         Loop = new DeviceLoop(
-            Learner,
+            Mode,
             Source,
-            new DatasetTargets(),
-            anomaly: null,
             [],
             Budget,
-            Persistence,
-            new StatusFile(StatusPath),
-            console: null,
+            new CheckpointPolicy(Persistence, Requests, Clock, checkpointEveryLearnSteps, everySeconds: 0),
+            new StatusReporter(new StatusFile(StatusPath), console: null, Clock),
             Requests,
             Clock,
-            options ?? new DeviceLoopOptions { TickHz = TickHz, MaxCatchUpTicks = maxCatchUpTicks, CheckpointEveryLearnSteps = 0, CheckpointEverySeconds = 0 });
+            new DeviceLoopOptions { TickHz = TickHz, MaxCatchUpTicks = maxCatchUpTicks });
     }
 
     public ManualClock Clock { get; }
@@ -60,6 +58,8 @@ internal sealed class LoopHarness : IDisposable
     public CheckpointStore Store { get; }
 
     public PersistenceWorker Persistence { get; }
+
+    public ClassifierTickMode Mode { get; }
 
     public DeviceLoop Loop { get; }
 

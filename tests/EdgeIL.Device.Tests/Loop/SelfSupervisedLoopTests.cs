@@ -32,8 +32,9 @@ public sealed class SelfSupervisedLoopTests
         using var persistence = new PersistenceWorker(new CheckpointStore(directory.Path, 1), exporter: null, directory.File("m.onnx"), _ => { });
         var anomaly = new AnomalyDetector(thresholdDeviations: 6, smoothing: 0.02, warmupScores: 150);
         using var loop = new DeviceLoop(
-            learner, imu, targets: null, anomaly, [led], new IterationBudget(25, 12, 1, 50, 0.6), persistence,
-            new StatusFile(directory.File("status.json")), console: null, requests, clock, new DeviceLoopOptions { TickHz = 25 });
+            new AutoencoderTickMode(learner, anomaly), imu, [led], new IterationBudget(25, 12, 1, 50, 0.6),
+            new CheckpointPolicy(persistence, requests, clock, everyLearnSteps: 1000, everySeconds: 300),
+            new StatusReporter(new StatusFile(directory.File("status.json")), console: null, clock), requests, clock, new DeviceLoopOptions { TickHz = 25 });
         var random = new Random(4);
 
         for (int tick = 0; tick < 400; tick++)

@@ -36,17 +36,4 @@ public sealed class TickStatisticsTests
         Assert.Equal(0.001, p50, 12);
         Assert.Equal(5.0, statistics.MaxSeconds, 12);
     }
-
-    [Fact]
-    public void Accuracy_WindowFull_DropsOldest()
-    {
-        var accuracy = new PrequentialAccuracy(windowLength: 4);
-        foreach (bool correct in new[] { false, false, true, true, true, true })
-        {
-            accuracy.Add(correct);
-        }
-
-        Assert.Equal(1.0, accuracy.Accuracy);
-        Assert.Equal(4, accuracy.Count);
-    }
 }

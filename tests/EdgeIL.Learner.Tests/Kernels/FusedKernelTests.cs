@@ -9,7 +9,7 @@ namespace EdgeIL.Learner.Tests.Kernels;
 /// </summary>
 public class FusedKernelTests
 {
-    public static TheoryData<SimdLevel> Levels => [SimdLevel.Scalar, SimdLevel.Vector128, SimdLevel.Vector256];
+    public static TheoryData<SimdLevel> Levels => [.. Enum.GetValues<SimdLevel>()];
 
     [Theory]
     [MemberData(nameof(Levels))]
@@ -144,6 +144,8 @@ public class FusedKernelTests
     {
         Assert.Equal(SimdLevel.Scalar, SimdSelection.Choose("scalar"));
         Assert.True(SimdSelection.Choose("vector256") <= SimdSelection.Accelerated);
+        Assert.True(SimdSelection.Choose("vector512") <= SimdSelection.Supported);
+        Assert.True(SimdSelection.Accelerated <= SimdSelection.Supported);
         Assert.Equal(SimdSelection.Accelerated, SimdSelection.Choose(null));
         Assert.Throws<InvalidOperationException>(() => SimdSelection.Choose("avx512"));
     }

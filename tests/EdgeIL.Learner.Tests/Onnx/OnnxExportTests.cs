@@ -2,6 +2,7 @@ using EdgeIL.Learner.IO;
 using EdgeIL.Learner.Onnx;
 using EdgeIL.Learner.Onnx.Protos;
 using EdgeIL.Learner.Tests.Checkpoints;
+using Google.Protobuf;
 
 namespace EdgeIL.Learner.Tests.Onnx;
 
@@ -146,6 +147,22 @@ public class OnnxExportTests
 
         Assert.Equal("previous", File.ReadAllText(path));
         Assert.Equal(["model.onnx"], Directory.GetFiles(folder.Path).Select(f => Path.GetFileName(f)!).ToArray());
+    }
+
+    [Theory]
+    [InlineData(OutputHead.Softmax, InputKind.Standardized)]
+    [InlineData(OutputHead.Sigmoid, InputKind.Pixels)]
+    [InlineData(OutputHead.Identity, InputKind.Identity)]
+    public void ToBytes_ParsedAndWrittenAgainByProtobuf_SameBytes(OutputHead head, InputKind stage)
+    {
+        // The export writes the wire format by hand; Google.Protobuf's own writer is the canonical
+        // encoding, so equal bytes mean every field, number, type and order is what the schema says.
+        var learner = new OnlineLearner(OnnxModels.Create([5, 4, 3], head, stage, seed: 11), LearningAlgorithm.ILProx);
+        byte[] exported = OnnxExport.ToBytes(learner, new OnnxExportOptions { SourceName = "ünïcode source", ClassNames = ["a", "b", "c"] });
+
+        byte[] rewritten = ModelProto.Parser.ParseFrom(exported).ToByteArray();
+
+        Assert.Equal(rewritten, exported);
     }
 
     [Fact]

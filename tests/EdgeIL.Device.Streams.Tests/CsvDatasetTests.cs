@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
-using EdgeIL.Device.Streams;
+using EdgeIL.Device.Tests;
 
-namespace EdgeIL.Device.Tests;
+namespace EdgeIL.Device.Streams.Tests;
 
 public sealed class CsvDatasetTests : IDisposable
 {

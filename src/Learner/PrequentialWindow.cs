@@ -1,4 +1,4 @@
-namespace EdgeIL.Host.Runs;
+namespace EdgeIL.Learner;
 
 /// <summary>
 /// Prequential ("predict, then learn") accuracy and loss over the last <c>capacity</c> samples:

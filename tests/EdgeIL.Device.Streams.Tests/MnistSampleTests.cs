@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
-using EdgeIL.Device.Streams;
+using EdgeIL.Device.Tests;
 
-namespace EdgeIL.Device.Tests;
+namespace EdgeIL.Device.Streams.Tests;
 
 public sealed partial class MnistSampleTests
 {

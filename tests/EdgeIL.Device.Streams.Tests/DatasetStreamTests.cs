@@ -1,12 +1,37 @@
-using EdgeIL.Device.Streams;
-
-namespace EdgeIL.Device.Tests;
+namespace EdgeIL.Device.Streams.Tests;
 
 public sealed class DatasetStreamTests
 {
     private const int FeatureCount = 3;
 
     private static readonly int[] s_seed42Order = [8, 3, 6, 5, 4, 0, 9, 2, 1, 7];
+
+    [Fact]
+    public void TryRead_WithTargets_GivesEachSampleItsOwnTargets()
+    {
+        // Sample i has features [i, i, i] and targets [10 i, -i]: the shuffle must keep them together.
+        float[] features = Enumerable.Range(0, 20).SelectMany(i => Enumerable.Repeat((float)i, FeatureCount)).ToArray();
+        float[] targets = Enumerable.Range(0, 20).SelectMany(i => new[] { 10f * i, -i }).ToArray();
+        using var stream = new DatasetStream(new LabeledDataset("regression", FeatureCount, features, targetCount: 2, targets), 7);
+        float[] row = new float[FeatureCount];
+        float[] rowTargets = new float[2];
+
+        int read = 0;
+        while (stream.TryRead(row, rowTargets, out int label))
+        {
+            Assert.Equal(-1, label);
+            Assert.Equal([10f * row[0], -row[0]], rowTargets);
+            read++;
+        }
+
+        Assert.Equal(20, read);
+    }
+
+    [Fact]
+    public void Constructor_TargetsNotWholeSamples_Throws()
+    {
+        Assert.Throws<ArgumentException>(() => new LabeledDataset("bad", 2, new float[6], targetCount: 2, new float[5]));
+    }
 
     [Fact]
     public void TryRead_SameSeed_SameOrder()

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.IO.Compression;
 using EdgeIL.Learner.IO;
 
-namespace EdgeIL.Device.Streams;
+namespace EdgeIL.Device.Streams.Tests;
 
 /// <summary>
 /// Writes MNIST-format IDX files (see <see cref="IdxReader"/>), gzip by default, atomically: a reader

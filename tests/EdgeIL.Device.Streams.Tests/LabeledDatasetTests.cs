@@ -1,6 +1,4 @@
-using EdgeIL.Device.Streams;
-
-namespace EdgeIL.Device.Tests;
+namespace EdgeIL.Device.Streams.Tests;
 
 public sealed class LabeledDatasetTests
 {

@@ -1,4 +1,4 @@
-namespace EdgeIL.Device.Streams;
+namespace EdgeIL.Device.Streams.Tests;
 
 /// <summary>How <see cref="IdxWriter"/> stores a file.</summary>
 public enum IdxCompression

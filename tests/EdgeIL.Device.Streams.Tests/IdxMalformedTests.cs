@@ -1,6 +1,6 @@
-using EdgeIL.Device.Streams;
+using EdgeIL.Device.Tests;
 
-namespace EdgeIL.Device.Tests;
+namespace EdgeIL.Device.Streams.Tests;
 
 public sealed class IdxMalformedTests : IDisposable
 {

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 
-namespace EdgeIL.Device.Tests;
+namespace EdgeIL.Device.Streams.Tests;
 
 /// <summary>Builds IDX files byte by byte, so tests can make the malformed ones the writer refuses to make.</summary>
 internal static class IdxBytes
