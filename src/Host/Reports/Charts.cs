@@ -18,13 +18,21 @@ public static class Charts
 
     /// <summary>Every series on one chart, y against samples seen.</summary>
     public static void LearningCurves(string path, string title, string yLabel, IReadOnlyList<Series> series) =>
-        Save(path, Build(title, "samples seen", yLabel, series, logX: false));
+        Save(path, Build(title, "samples seen", yLabel, series, logX: false, Alignment.LowerRight));
+
+    /// <summary>
+    /// Every series on one chart, y against samples seen on a logarithmic x axis (long streams, where
+    /// the first thousand samples and the last million both matter); x values must be positive. With
+    /// <paramref name="lowerIsBetter"/> (losses) the curves fall, so the legend goes top right.
+    /// </summary>
+    public static void LearningCurvesLogSamples(string path, string title, string yLabel, IReadOnlyList<Series> series, bool lowerIsBetter) =>
+        Save(path, Build(title, "samples seen (log scale)", yLabel, series, logX: true, lowerIsBetter ? Alignment.UpperRight : Alignment.LowerRight));
 
     /// <summary>Final score against the learning rate (or alpha), on a logarithmic x axis.</summary>
     public static void LearningRateSweep(string path, string title, string yLabel, IReadOnlyList<Series> series) =>
-        Save(path, Build(title, "learning rate / alpha (log scale)", yLabel, series, logX: true));
+        Save(path, Build(title, "learning rate / alpha (log scale)", yLabel, series, logX: true, Alignment.LowerLeft));
 
-    private static Plot Build(string title, string xLabel, string yLabel, IReadOnlyList<Series> series, bool logX)
+    private static Plot Build(string title, string xLabel, string yLabel, IReadOnlyList<Series> series, bool logX, Alignment legend)
     {
         var plot = new Plot();
         plot.Title(title);
@@ -56,8 +64,8 @@ public static class Charts
             };
         }
 
-        // Learning curves rise to the right; sweeps of a collapsing rule fall there: keep the legend off the lines.
-        plot.ShowLegend(logX ? Alignment.LowerLeft : Alignment.LowerRight);
+        // Learning curves rise to the right; sweeps of a collapsing rule fall there: the caller keeps the legend off the lines.
+        plot.ShowLegend(legend);
         return plot;
     }
 
