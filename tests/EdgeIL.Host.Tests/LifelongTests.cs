@@ -49,12 +49,16 @@ public class LifelongTests
         ];
 
         CurveSummary summary = CurveSummary.Of(curve, e => e.TestAccuracy * 100, lowerIsBetter: false);
+        CurveSummary settled = CurveSummary.Of(curve, e => e.TestAccuracy * 100, lowerIsBetter: false, settledAfter: 20_000);
+        CurveSummary notReached = CurveSummary.Of(curve, e => e.TestAccuracy * 100, lowerIsBetter: false, settledAfter: 50_000);
 
         Assert.Equal(90, summary.Best, 9);
         Assert.Equal(2_000, summary.SamplesToBest);
         Assert.Equal(88, summary.Final, 9);
         Assert.Equal(70, summary.WorstAfterBest, 9);
         Assert.Equal(20, summary.LargestSetback, 9);
+        Assert.Equal(2, settled.LargestSetback, 9);
+        Assert.True(double.IsNaN(notReached.LargestSetback));
     }
 
     [Fact]
@@ -137,6 +141,7 @@ public class LifelongTests
         Assert.Contains("1 seeds", output);
         string markdown = File.ReadAllText(folder.File("results.md"));
         Assert.Contains("Measured by `edgeil experiment lifelong --data sample --seeds 1 --samples 3000 --algorithms il-prox,bp-adam --tasks mnist,imu`", markdown);
+        Assert.Contains("outputting the running mean, i.e. 0, would score", markdown);
         Assert.All(new[] { "lifelong-mnist.png", "lifelong-imu.png" }, png => Assert.True(new FileInfo(folder.File(png)).Length > 10_000, png));
 
         using JsonDocument results = JsonDocument.Parse(File.ReadAllBytes(folder.File("results.json")));

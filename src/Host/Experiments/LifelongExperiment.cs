@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Numerics.Tensors;
+using EdgeIL.Device.Streams;
 using EdgeIL.Host.Data;
 using EdgeIL.Host.Reports;
 using EdgeIL.Host.Runs;
@@ -169,7 +171,7 @@ public sealed class LifelongExperiment : OnlineRunExperiment
             string dataName = taskOutcomes[0].Run.Data.Name;
             string network = string.Join('-', options.Layers);
             long[] points = [.. Schedule(samples).Where(p => p >= 1_000 && p < samples && IsPowerOfTen(p))];
-            string[] columns = [.. points.Select(p => p.ToString("N0", CultureInfo.InvariantCulture)), "final", "best", "worst after best", "largest setback"];
+            string[] columns = [.. points.Select(p => p.ToString("N0", CultureInfo.InvariantCulture)), "final", "best", "worst after best", $"largest setback from {LinearEvaluationSamples / 1000}k"];
             var table = new ResultTable(
                 $"{task.Description} ({dataName}, {network}): {measure.Name}, {(measure.LowerIsBetter ? "lower" : "higher")} is better; mean (±std) over seeds",
                 "algorithm",
@@ -177,7 +179,7 @@ public sealed class LifelongExperiment : OnlineRunExperiment
                 measure.Format);
             foreach (string row in rows)
             {
-                CurveSummary[] curves = [.. taskOutcomes.Where(o => o.Run.Row == row).Select(o => CurveSummary.Of(o.Result.Checkpoints, measure.Of, measure.LowerIsBetter))];
+                CurveSummary[] curves = [.. taskOutcomes.Where(o => o.Run.Row == row).Select(o => CurveSummary.Of(o.Result.Checkpoints, measure.Of, measure.LowerIsBetter, LinearEvaluationSamples))];
                 IReadOnlyList<double>[] cells =
                 [
                     .. points.Select(p => Values(taskOutcomes, row, taskName, r => At(r, p, measure.Of))),
@@ -193,7 +195,7 @@ public sealed class LifelongExperiment : OnlineRunExperiment
             string chart = $"lifelong-{taskName}.png";
             LearningCurveChart.WriteLogSamples(taskOutcomes, Path.Combine(outFolder, chart), $"Lifelong: {task.Description} ({dataName}, {network})", measure.Name, measure.Of, measure.LowerIsBetter);
             charts.Add(chart);
-            notes.Add($"{task.Description}: {network}, {measure.Explanation}; settings {SettingsOf(taskOutcomes)}.");
+            notes.Add($"{task.Description}: {network}, {measure.Explanation}{Baseline(taskOutcomes)}; settings {SettingsOf(taskOutcomes)}.");
         }
 
         tables.Add(AcrossTasks("Samples to the best evaluation, mean (±std) over seeds", outcomes, rows, taskNames, r => CurveSummary.Of(r.Checkpoints, Measure(r.Options).Of, Measure(r.Options).LowerIsBetter).SamplesToBest));
@@ -207,7 +209,7 @@ public sealed class LifelongExperiment : OnlineRunExperiment
             FormattableString.Invariant($"Batch 1, {samples:N0} samples per run, {settings.Seeds} seed{(settings.Seeds == 1 ? string.Empty : "s")} (the default for this experiment is 1; --seeds for more), every rule with its default settings for the task."),
             FormattableString.Invariant($"A stored training set is streamed in an order reshuffled at every pass; the synthetic IMU is generated afresh for each run's seed: frames of {SyntheticImuStream.WindowSamples} samples x {SyntheticImuStream.Channels} channels at {SyntheticImuStream.SampleHz:F0} Hz, one per 20 Hz tick, in motion regimes (still, walking, running, shaking: sines on gravity and a gyroscope bias, plus noise) that switch every 10 to 60 seconds, as `firmware-config/imu-anomaly.json` sees them."),
             FormattableString.Invariant($"Held-out evaluation at {evaluations}, then every {LinearEvaluationSamples:N0}, as far as the run goes, and at its end, on the whole test set (the IMU: {SyntheticImu.HeldOutFramesPerRegime} frames of each regime from seeds no run uses; its inputs are standardised by each model's running statistics, so once these have seen every regime, reconstructing the mean scores about 1)."),
-            "*Best* is the best evaluation after any learning, *worst after best* the worst one after it (– when the best is the last), *largest setback* the most any evaluation fell short of the best before it (0 when a run only improved).",
+            "*Best* is the best evaluation after any learning, *worst after best* the worst one after it (– when the best is the last), *largest setback* the most any evaluation from 50,000 samples on fell short of the best before it (0 when a run never fell back there; – for shorter runs).",
             .. notes,
             "Each run's curve is in `runs/<task>-<rule>-seed<n>/report.json` and in results.json.",
         ];
@@ -249,6 +251,31 @@ public sealed class LifelongExperiment : OnlineRunExperiment
         _ when options.ReconstructionHead == OutputHead.Sigmoid => new TaskMeasure("test BCE per pixel", e => e.TestBcePerPixel, true, "F4", "sigmoid output and binary cross-entropy on pixels scaled to [0, 1], test BCE per pixel"),
         _ => new TaskMeasure("test reconstruction MSE", e => e.TestMse, true, "F4", "identity output reconstructing the frame as the model's running standardisation scales it, test mean squared error per input in those units"),
     };
+
+    /// <summary>
+    /// For the IMU, whose error is in the units of each model's own running standardisation: what
+    /// reconstructing every held-out frame as the running mean scores under a finished run's statistics.
+    /// </summary>
+    private static string Baseline(IReadOnlyList<ExperimentOutcome> outcomes)
+    {
+        ExperimentOutcome first = outcomes[0];
+        if (first.Run.Options.ReconstructionHead != OutputHead.Identity)
+        {
+            return string.Empty;
+        }
+
+        Mlp model = first.Result.Learner.Model;
+        LabeledDataset test = first.Run.Data.Test;
+        float[] standardised = new float[model.InputSize];
+        double sum = 0;
+        for (int i = 0; i < test.Count; i++)
+        {
+            model.Input.Apply(test.GetFeatures(i), standardised);
+            sum += TensorPrimitives.SumOfSquares(standardised) / standardised.Length;
+        }
+
+        return string.Create(CultureInfo.InvariantCulture, $" (outputting the running mean, i.e. 0, would score {sum / test.Count:F3} under the statistics {first.Run.Row} seed {first.Run.Options.Seed} ended with)");
+    }
 
     private static ResultTable AcrossTasks(string title, IReadOnlyList<ExperimentOutcome> outcomes, IReadOnlyList<string> rows, string[] taskNames, Func<RunResult, double> measure)
     {
@@ -303,11 +330,18 @@ public sealed class LifelongExperiment : OnlineRunExperiment
 /// <param name="SamplesToBest">Samples seen at the first evaluation that reached <paramref name="Best"/>.</param>
 /// <param name="Final">The value at the last evaluation.</param>
 /// <param name="WorstAfterBest">The worst value after the best; NaN when the best is the last evaluation.</param>
-/// <param name="LargestSetback">The most any evaluation fell short of the best one before it, as a positive amount; 0 when the curve only improved.</param>
+/// <param name="LargestSetback">
+/// The most an evaluation at or after the settling point fell short of the best one before it, as a
+/// positive amount; 0 when the curve never fell back there, NaN when the run did not reach the point.
+/// </param>
 public readonly record struct CurveSummary(double Best, double SamplesToBest, double Final, double WorstAfterBest, double LargestSetback)
 {
-    /// <summary>Summarises <paramref name="checkpoints"/> scored by <paramref name="measure"/>; all NaN when nothing was learned before the run stopped.</summary>
-    public static CurveSummary Of(IReadOnlyList<Evaluation> checkpoints, Func<Evaluation, double> measure, bool lowerIsBetter)
+    /// <summary>
+    /// Summarises <paramref name="checkpoints"/> scored by <paramref name="measure"/>; setbacks count
+    /// from <paramref name="settledAfter"/> samples on (the early curve is noisy by nature). All NaN
+    /// when nothing was learned before the run stopped.
+    /// </summary>
+    public static CurveSummary Of(IReadOnlyList<Evaluation> checkpoints, Func<Evaluation, double> measure, bool lowerIsBetter, long settledAfter = 0)
     {
         (long Samples, double Value)[] curve = [.. checkpoints.Where(c => c.Samples > 0).Select(c => (c.Samples, measure(c))).Where(p => double.IsFinite(p.Item2))];
         if (curve.Length == 0)
@@ -318,10 +352,14 @@ public readonly record struct CurveSummary(double Best, double SamplesToBest, do
         // Worse-by amounts are computed on the score flipped so that higher is always better.
         double sign = lowerIsBetter ? -1 : 1;
         int best = 0;
-        double setback = 0;
+        double setback = curve[^1].Samples >= settledAfter ? 0 : double.NaN;
         for (int i = 1; i < curve.Length; i++)
         {
-            setback = Math.Max(setback, sign * (curve[best].Value - curve[i].Value));
+            if (curve[i].Samples >= settledAfter)
+            {
+                setback = Math.Max(setback, sign * (curve[best].Value - curve[i].Value));
+            }
+
             if (sign * curve[i].Value > sign * curve[best].Value)
             {
                 best = i;

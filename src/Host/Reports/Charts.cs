@@ -58,7 +58,8 @@ public static class Charts
         {
             plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
             {
-                LabelFormatter = value => Math.Pow(10, value).ToString("G3", System.Globalization.CultureInfo.InvariantCulture),
+                // Sample counts read better as 1,000,000 than as 1E+06; rates keep G3 (0.01, 2.5).
+                LabelFormatter = value => Math.Pow(10, value).ToString(value >= 3 ? "N0" : "G3", System.Globalization.CultureInfo.InvariantCulture),
                 IntegerTicksOnly = true,
                 MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
             };
