@@ -142,6 +142,7 @@ public class LifelongTests
         string markdown = File.ReadAllText(folder.File("results.md"));
         Assert.Contains("Measured by `edgeil experiment lifelong --data sample --seeds 1 --samples 3000 --algorithms il-prox,bp-adam --tasks mnist,imu`", markdown);
         Assert.Contains("outputting the running mean, i.e. 0, would score", markdown);
+        Assert.Contains("| final, on the stream |", markdown);
         Assert.All(new[] { "lifelong-mnist.png", "lifelong-imu.png" }, png => Assert.True(new FileInfo(folder.File(png)).Length > 10_000, png));
 
         using JsonDocument results = JsonDocument.Parse(File.ReadAllBytes(folder.File("results.json")));

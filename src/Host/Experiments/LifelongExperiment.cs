@@ -171,7 +171,7 @@ public sealed class LifelongExperiment : OnlineRunExperiment
             string dataName = taskOutcomes[0].Run.Data.Name;
             string network = string.Join('-', options.Layers);
             long[] points = [.. Schedule(samples).Where(p => p >= 1_000 && p < samples && IsPowerOfTen(p))];
-            string[] columns = [.. points.Select(p => p.ToString("N0", CultureInfo.InvariantCulture)), "final", "best", "worst after best", $"largest setback from {LinearEvaluationSamples / 1000}k"];
+            string[] columns = [.. points.Select(p => p.ToString("N0", CultureInfo.InvariantCulture)), "final", "best", "worst after best", $"largest setback from {LinearEvaluationSamples / 1000}k", "final, on the stream"];
             var table = new ResultTable(
                 $"{task.Description} ({dataName}, {network}): {measure.Name}, {(measure.LowerIsBetter ? "lower" : "higher")} is better; mean (±std) over seeds",
                 "algorithm",
@@ -187,6 +187,7 @@ public sealed class LifelongExperiment : OnlineRunExperiment
                     [.. curves.Select(c => c.Best)],
                     [.. curves.Select(c => c.WorstAfterBest)],
                     [.. curves.Select(c => c.LargestSetback)],
+                    Values(taskOutcomes, row, taskName, r => measure.OnStream(r.Final, r.Options.Layers[^1])),
                 ];
                 table.Add(row, cells);
             }
@@ -209,7 +210,7 @@ public sealed class LifelongExperiment : OnlineRunExperiment
             FormattableString.Invariant($"Batch 1, {samples:N0} samples per run, {settings.Seeds} seed{(settings.Seeds == 1 ? string.Empty : "s")} (the default for this experiment is 1; --seeds for more), every rule with its default settings for the task."),
             FormattableString.Invariant($"A stored training set is streamed in an order reshuffled at every pass; the synthetic IMU is generated afresh for each run's seed: frames of {SyntheticImuStream.WindowSamples} samples x {SyntheticImuStream.Channels} channels at {SyntheticImuStream.SampleHz:F0} Hz, one per 20 Hz tick, in motion regimes (still, walking, running, shaking: sines on gravity and a gyroscope bias, plus noise) that switch every 10 to 60 seconds, as `firmware-config/imu-anomaly.json` sees them."),
             FormattableString.Invariant($"Held-out evaluation at {evaluations}, then every {LinearEvaluationSamples:N0}, as far as the run goes, and at its end, on the whole test set (the IMU: {SyntheticImu.HeldOutFramesPerRegime} frames of each regime from seeds no run uses; its inputs are standardised by each model's running statistics, so once these have seen every regime, reconstructing the mean scores about 1)."),
-            "*Best* is the best evaluation after any learning, *worst after best* the worst one after it (– when the best is the last), *largest setback* the most any evaluation from 50,000 samples on fell short of the best before it (0 when a run never fell back there; – for shorter runs).",
+            "*Final, on the stream* is the same measure over the last 1,000 samples of the stream, each scored before it was learned from (prequential): on the IMU that is about 50 seconds, mostly one motion regime, where the held-out set holds all four in equal parts, so a gap between the two is what a model forgot of the regimes it is not in. *Best* is the best evaluation after any learning, *worst after best* the worst one after it (– when the best is the last), *largest setback* the most any evaluation from 50,000 samples on fell short of the best before it (0 when a run never fell back there; – for shorter runs).",
             .. notes,
             "Each run's curve is in `runs/<task>-<rule>-seed<n>/report.json` and in results.json.",
         ];
@@ -247,9 +248,14 @@ public sealed class LifelongExperiment : OnlineRunExperiment
 
     private static TaskMeasure Measure(RunOptions options) => options.Task switch
     {
-        LearningTask.Classify => new TaskMeasure("test accuracy (%)", e => e.TestAccuracy * 100, false, "F2", "softmax and cross-entropy, test accuracy"),
-        _ when options.ReconstructionHead == OutputHead.Sigmoid => new TaskMeasure("test BCE per pixel", e => e.TestBcePerPixel, true, "F4", "sigmoid output and binary cross-entropy on pixels scaled to [0, 1], test BCE per pixel"),
-        _ => new TaskMeasure("test reconstruction MSE", e => e.TestMse, true, "F4", "identity output reconstructing the frame as the model's running standardisation scales it, test mean squared error per input in those units"),
+        LearningTask.Classify => new TaskMeasure(
+            "test accuracy (%)", e => e.TestAccuracy * 100, (e, _) => e.PrequentialAccuracy * 100, false, "F2", "softmax and cross-entropy, test accuracy"),
+        _ when options.ReconstructionHead == OutputHead.Sigmoid => new TaskMeasure(
+            "test BCE per pixel", e => e.TestBcePerPixel, (e, outputs) => e.PrequentialLoss / outputs, true, "F4", "sigmoid output and binary cross-entropy on pixels scaled to [0, 1], test BCE per pixel"),
+
+        // The loss is 0.5 ||z - t||^2 per sample, so the mean squared error per output is 2 loss / outputs.
+        _ => new TaskMeasure(
+            "test reconstruction MSE", e => e.TestMse, (e, outputs) => 2 * e.PrequentialLoss / outputs, true, "F4", "identity output reconstructing the frame as the model's running standardisation scales it, test mean squared error per input in those units"),
     };
 
     /// <summary>
@@ -321,8 +327,12 @@ public sealed class LifelongExperiment : OnlineRunExperiment
     /// <summary>A task: its name on the command line, the data it loads unless --data replaces it, a caption, and what is learned.</summary>
     private sealed record LifelongTask(string Name, string Data, string Description, LearningTask Task);
 
-    /// <summary>How a task is scored: the measure's name, its value at an evaluation, which way is better, its format, and a sentence for the notes.</summary>
-    private sealed record TaskMeasure(string Name, Func<Evaluation, double> Of, bool LowerIsBetter, string Format, string Explanation);
+    /// <summary>
+    /// How a task is scored: the measure's name, its value at an evaluation on the held-out set and on
+    /// the stream's last samples (prequential: scored before learning from them; given the outputs),
+    /// which way is better, its format, and a sentence for the notes.
+    /// </summary>
+    private sealed record TaskMeasure(string Name, Func<Evaluation, double> Of, Func<Evaluation, int, double> OnStream, bool LowerIsBetter, string Format, string Explanation);
 }
 
 /// <summary>What a learning curve did over a long stream, from the evaluations after any learning (the untrained model's is left out).</summary>
