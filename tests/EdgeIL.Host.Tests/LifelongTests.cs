@@ -190,6 +190,7 @@ public class LifelongTests
     [Theory]
     [InlineData("lifelong", "--tasks", "mnist,speech", "unknown task 'speech'")]
     [InlineData("online", "--tasks", "mnist", "--tasks applies to the lifelong experiment")]
+    [InlineData("lifelong", "--samples", "0", "--samples 0: must be at least 1.")]
     public void Command_BadTasks_ExitsWithOneLineError(string experiment, string option, string value, string message)
     {
         using var folder = new TemporaryFolder();

@@ -121,6 +121,11 @@ public sealed class LifelongExperiment : OnlineRunExperiment
         IReadOnlyList<LearningAlgorithm> algorithms = settings.Algorithms
             ?? [LearningAlgorithm.ILProx, LearningAlgorithm.ILProxFast, LearningAlgorithm.BPSgd, LearningAlgorithm.BPAdam];
         long samples = settings.Samples ?? DefaultSamples;
+        if (samples < 1)
+        {
+            throw new ArgumentException($"--samples {samples}: must be at least 1.");
+        }
+
         long[] schedule = Schedule(samples);
         TrainTestData? images = ImageOverride(data);
         var loaded = new Dictionary<string, TrainTestData>();

@@ -25,8 +25,23 @@ public static class Charts
     /// the first thousand samples and the last million both matter); x values must be positive. With
     /// <paramref name="lowerIsBetter"/> (losses) the curves fall, so the legend goes top right.
     /// </summary>
-    public static void LearningCurvesLogSamples(string path, string title, string yLabel, IReadOnlyList<Series> series, bool lowerIsBetter) =>
-        Save(path, Build(title, "samples seen (log scale)", yLabel, series, logX: true, lowerIsBetter ? Alignment.UpperRight : Alignment.LowerRight));
+    public static void LearningCurvesLogSamples(string path, string title, string yLabel, IReadOnlyList<Series> series, bool lowerIsBetter)
+    {
+        // A loss that diverged (1e30 where the others are near 1) would flatten every other curve
+        // to a line at 0: such a series is named as off the chart and left out of the y range.
+        double[] medians = [.. series.Select(s => Median(s.Y))];
+        double reference = medians.Where(double.IsFinite).DefaultIfEmpty(double.NaN).Min();
+        bool[] offChart = [.. medians.Select(m => lowerIsBetter && reference > 0 && m > 100 * reference)];
+        Series[] named = [.. series.Select((s, i) => s with { Name = s.Name + (double.IsNaN(medians[i]) ? " (no finite value)" : offChart[i] ? " (diverged, off the chart)" : string.Empty) })];
+        Plot plot = Build(title, "samples seen (log scale)", yLabel, named, logX: true, lowerIsBetter ? Alignment.UpperRight : Alignment.LowerRight);
+        if (offChart.Any(o => o))
+        {
+            double top = series.Where((_, i) => !offChart[i]).SelectMany(s => s.Y.Where(double.IsFinite)).DefaultIfEmpty(reference).Max();
+            plot.Axes.SetLimitsY(0, top * 1.1);
+        }
+
+        Save(path, plot);
+    }
 
     /// <summary>Final score against the learning rate (or alpha), on a logarithmic x axis.</summary>
     public static void LearningRateSweep(string path, string title, string yLabel, IReadOnlyList<Series> series) =>
@@ -68,6 +83,12 @@ public static class Charts
         // Learning curves rise to the right; sweeps of a collapsing rule fall there: the caller keeps the legend off the lines.
         plot.ShowLegend(legend);
         return plot;
+    }
+
+    private static double Median(double[] values)
+    {
+        double[] finite = [.. values.Where(double.IsFinite).Order()];
+        return finite.Length == 0 ? double.NaN : finite[finite.Length / 2];
     }
 
     private static void Save(string path, Plot plot)
