@@ -21,6 +21,9 @@ public class ExperimentTests
         {
             "data-constrained" => 400,
             "implicit" => 3,
+
+            // Four tasks (the image ones on the sample), one run per rule, task and seed: kept short.
+            "lifelong" => 600,
             _ => 1200,
         };
         int exit = new ExperimentRunnerCommand(TextWriter.Null, TextWriter.Null)

@@ -7,17 +7,20 @@ namespace EdgeIL.Device.Streams;
 /// <remarks>
 /// Written out rather than taken from <see cref="Random"/> because a seeded <see cref="Random"/> is not
 /// promised to give the same sequence on every .NET version, and a replay must give the same order on
-/// a board and on the desktop, today and after an upgrade.
+/// a board and on the desktop, today and after an upgrade. Public so that the host's synthetic
+/// streams are as reproducible as the replayed ones.
 /// </remarks>
-internal struct SplitMix64
+public struct SplitMix64
 {
     private ulong _state;
 
+    /// <summary>Initializes a generator whose sequence is fixed by <paramref name="seed"/>.</summary>
     public SplitMix64(ulong seed)
     {
         _state = seed;
     }
 
+    /// <summary>Returns the next 64 uniformly distributed bits.</summary>
     public ulong Next()
     {
         _state += 0x9E3779B97F4A7C15UL;

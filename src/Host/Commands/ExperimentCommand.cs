@@ -21,7 +21,7 @@ public static class ExperimentCommand
 
     private static readonly Option<string?> s_data = new("--data")
     {
-        Description = "The data (as for replay). Default: mnist for online, minibatch and data-constrained; fashion-mnist for stability and autoencoder",
+        Description = "The data (as for replay). Default: mnist for online, minibatch and data-constrained; fashion-mnist for stability and autoencoder; for lifelong, an image set that replaces MNIST and Fashion-MNIST in its image tasks (e.g. sample, for a quick check)",
     };
 
     private static readonly Option<string> s_out = new("--out")
@@ -30,15 +30,19 @@ public static class ExperimentCommand
         Required = true,
     };
 
-    private static readonly Option<int> s_seeds = new("--seeds")
+    private static readonly Option<int?> s_seeds = new("--seeds")
     {
-        Description = "Seeds per configuration.",
-        DefaultValueFactory = _ => 3,
+        Description = "Seeds per configuration. Default: 3 (1 for lifelong, whose runs are a million samples long)",
     };
 
     private static readonly Option<long?> s_samples = new("--samples")
     {
-        Description = "Samples per run. Default: the experiment's (one pass; 20,000 for stability)",
+        Description = "Samples per run. Default: the experiment's (one pass; 20,000 for stability; 1,000,000 for lifelong)",
+    };
+
+    private static readonly Option<string?> s_tasks = new("--tasks")
+    {
+        Description = $"lifelong only: comma-separated tasks, from {string.Join(", ", LifelongExperiment.TaskNames)}. Default: all",
     };
 
     private static readonly Option<string?> s_algorithms = new("--algorithms")
@@ -74,6 +78,7 @@ public static class ExperimentCommand
             s_seeds,
             s_samples,
             s_algorithms,
+            s_tasks,
             s_alpha,
             s_lr,
             s_eps,
@@ -82,16 +87,27 @@ public static class ExperimentCommand
         {
             string outFolder = CommandPaths.OutputFolder(parse.GetValue(s_out)!, "--out");
             Experiment experiment = Experiment.All.Single(e => e.Name == parse.GetValue(s_name));
-            if (parse.GetValue(s_seeds) < 1)
+            int seeds = parse.GetValue(s_seeds) ?? experiment.DefaultSeeds;
+            if (seeds < 1)
             {
                 throw new ArgumentException("--seeds must be at least 1.");
+            }
+
+            IReadOnlyList<string>? tasks = parse.GetValue(s_tasks) is { } taskList
+                ? taskList.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+                : null;
+            if (tasks is not null && experiment is not LifelongExperiment)
+            {
+                throw new ArgumentException($"--tasks applies to the lifelong experiment, not to {experiment.Name}.");
             }
 
             IReadOnlyList<LearningAlgorithm>? algorithms = parse.GetValue(s_algorithms) is { } list
                 ? list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(LearningAlgorithms.Parse).ToArray()
                 : null;
-            var settings = new ExperimentSettings(parse.GetValue(s_seeds), parse.GetValue(s_samples), algorithms, parse.GetValue(s_alpha), parse.GetValue(s_lr), parse.GetValue(s_eps));
-            TrainTestData data = DatasetCatalog.Load(parse.GetValue(s_data) ?? experiment.DefaultData, dataFolder: parse.GetValue(DataOptions.DataDirectory));
+            string? dataFolder = parse.GetValue(DataOptions.DataDirectory);
+            var settings = new ExperimentSettings(seeds, parse.GetValue(s_samples), algorithms, parse.GetValue(s_alpha), parse.GetValue(s_lr), parse.GetValue(s_eps), tasks, dataFolder);
+            LifelongExperiment.CheckTasks(tasks);
+            TrainTestData data = experiment.Load(parse.GetValue(s_data), dataFolder);
             return new ExperimentRunnerCommand(output, error).Run(experiment, data, settings, outFolder);
         });
         return command;
@@ -104,17 +120,22 @@ public sealed class ExperimentRunnerCommand(TextWriter output, TextWriter error)
     /// <summary>Schema of results.json.</summary>
     public const string Schema = "edgeil.results/1";
 
-    /// <summary>Runs and writes; returns the exit code.</summary>
-    public int Run(Experiment experiment, TrainTestData data, ExperimentSettings settings, string outFolder, bool liveProgress = true)
+    /// <summary>
+    /// Runs and writes; returns the exit code. <paramref name="stop"/> (like Ctrl-C) ends the runs early;
+    /// what was measured is still written, marked partial.
+    /// </summary>
+    public int Run(Experiment experiment, TrainTestData data, ExperimentSettings settings, string outFolder, bool liveProgress = true, CancellationToken stop = default)
     {
-        output.WriteLine($"Experiment {experiment.Name} on {data.Name}, {settings.Seeds} seeds, {Environment.ProcessorCount} runs at a time.");
+        string dataName = experiment.DataName(data, settings);
+        output.WriteLine($"Experiment {experiment.Name} on {dataName}, {settings.Seeds} seeds, {Environment.ProcessorCount} runs at a time.");
         using var cancellation = new ConsoleCancellation();
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellation.Token, stop);
         var started = System.Diagnostics.Stopwatch.StartNew();
-        ExperimentReport report = experiment.Run(data, settings, outFolder, error, liveProgress && ProgressBoard.ConsoleIsLive, cancellation.Token);
+        ExperimentReport report = experiment.Run(data, settings, outFolder, error, liveProgress && ProgressBoard.ConsoleIsLive, either.Token);
         (ExperimentSummary summary, IReadOnlyList<ExperimentOutcome> outcomes, bool partial) = report;
 
         var markdown = new StringBuilder();
-        markdown.AppendLine(CultureInfo.InvariantCulture, $"# Experiment: {experiment.Name} on {data.Name}{(partial ? " (partial: stopped early)" : string.Empty)}").AppendLine();
+        markdown.AppendLine(CultureInfo.InvariantCulture, $"# Experiment: {experiment.Name} on {dataName}{(partial ? " (partial: stopped early)" : string.Empty)}").AppendLine();
         markdown.AppendLine(summary.Notes).AppendLine();
         foreach (ResultTable table in summary.Tables)
         {
@@ -126,9 +147,9 @@ public sealed class ExperimentRunnerCommand(TextWriter output, TextWriter error)
             markdown.AppendLine(CultureInfo.InvariantCulture, $"![{chart}]({chart})").AppendLine();
         }
 
-        markdown.AppendLine(CultureInfo.InvariantCulture, $"Measured by `edgeil experiment {experiment.Name} --data {data.Name} --seeds {settings.Seeds}{(settings.Samples is { } n ? $" --samples {n}" : string.Empty)}{(settings.Algorithms is { } list ? $" --algorithms {string.Join(',', list.Select(a => a.Name()))}" : string.Empty)}{(settings.Alpha is { } alpha ? FormattableString.Invariant($" --alpha {alpha}") : string.Empty)}{(settings.LearningRate is { } lr ? FormattableString.Invariant($" --lr {lr}") : string.Empty)}{(settings.Epsilon is { } eps ? FormattableString.Invariant($" --eps {eps}") : string.Empty)}` in {started.Elapsed.TotalMinutes:F1} minutes on {Environment.ProcessorCount} cores ({System.Runtime.InteropServices.RuntimeInformation.OSDescription}, {System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture}).");
+        markdown.AppendLine(CultureInfo.InvariantCulture, $"Measured by `edgeil experiment {experiment.Name}{(experiment.DataArgument(data) is { } dataArgument ? $" --data {dataArgument}" : string.Empty)} --seeds {settings.Seeds}{(settings.Samples is { } n ? $" --samples {n}" : string.Empty)}{(settings.Algorithms is { } list ? $" --algorithms {string.Join(',', list.Select(a => a.Name()))}" : string.Empty)}{(settings.Tasks is { } taskList ? $" --tasks {string.Join(',', taskList)}" : string.Empty)}{(settings.Alpha is { } alpha ? FormattableString.Invariant($" --alpha {alpha}") : string.Empty)}{(settings.LearningRate is { } lr ? FormattableString.Invariant($" --lr {lr}") : string.Empty)}{(settings.Epsilon is { } eps ? FormattableString.Invariant($" --eps {eps}") : string.Empty)}` in {started.Elapsed.TotalMinutes:F1} minutes on {Environment.ProcessorCount} cores ({System.Runtime.InteropServices.RuntimeInformation.OSDescription}, {System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture}).");
         AtomicFile.WriteAllText(Path.Combine(outFolder, "results.md"), markdown.ToString());
-        AtomicFile.Write(Path.Combine(outFolder, "results.json"), stream => WriteJson(stream, experiment, data, settings, summary, outcomes, partial));
+        AtomicFile.Write(Path.Combine(outFolder, "results.json"), stream => WriteJson(stream, experiment, dataName, settings, summary, outcomes, partial));
         output.WriteLine();
         foreach (ResultTable table in summary.Tables)
         {
@@ -139,13 +160,13 @@ public sealed class ExperimentRunnerCommand(TextWriter output, TextWriter error)
         return partial ? ExitCodes.Interrupted : ExitCodes.Success;
     }
 
-    private static void WriteJson(Stream stream, Experiment experiment, TrainTestData data, ExperimentSettings settings, ExperimentSummary summary, IReadOnlyList<ExperimentOutcome> outcomes, bool partial)
+    private static void WriteJson(Stream stream, Experiment experiment, string dataName, ExperimentSettings settings, ExperimentSummary summary, IReadOnlyList<ExperimentOutcome> outcomes, bool partial)
     {
         using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
         json.WriteStartObject();
         json.WriteString("schema", Schema);
         json.WriteString("experiment", experiment.Name);
-        json.WriteString("dataset", data.Name);
+        json.WriteString("dataset", dataName);
         json.WriteNumber("seeds", settings.Seeds);
         json.WriteBoolean("partial", partial);
         json.WriteStartArray("tables");

@@ -33,4 +33,18 @@ public sealed record TrainTestData(string Name, LabeledDataset Train, LabeledDat
 
     /// <summary>The number of classes, from both sets.</summary>
     public int ClassCount => Math.Max(Train.ClassCount, Test.ClassCount);
+
+    /// <summary>
+    /// For generated data (a synthetic sensor): opens the training stream for a seed and a number of
+    /// samples, in place of reshuffled passes over <see cref="Train"/>, which then only gives the shape
+    /// of a sample. Null for stored data.
+    /// </summary>
+    public Func<ulong, long, ISampleStream>? TrainGenerator { get; init; }
+
+    /// <summary>
+    /// The training stream of a run: the generator's, or <see cref="Train"/> replayed in an order
+    /// reshuffled at every pass until <paramref name="samples"/> have been read.
+    /// </summary>
+    public ISampleStream OpenTrainStream(ulong seed, long samples) =>
+        TrainGenerator?.Invoke(seed, samples) ?? new DatasetStream(Train, seed, samples, cycle: true);
 }

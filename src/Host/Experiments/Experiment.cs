@@ -11,12 +11,18 @@ namespace EdgeIL.Host.Experiments;
 /// <param name="Alpha">Overrides the proximal rules' alpha in experiments that do not sweep it; null for algorithms.md's.</param>
 /// <param name="LearningRate">Overrides the other rules' learning rate in experiments that do not sweep it; null for algorithms.md's.</param>
 /// <param name="Epsilon">Overrides the damping eps of the normalised rules; null for algorithms.md's 0.25.</param>
-public sealed record ExperimentSettings(int Seeds, long? Samples, IReadOnlyList<LearningAlgorithm>? Algorithms, float? Alpha = null, float? LearningRate = null, float? Epsilon = null)
+/// <param name="Tasks">The tasks to run, in experiments made of several (lifelong); null for all of them.</param>
+/// <param name="DataFolder">Where fetched datasets are (<c>--data-dir</c>); null for the per-user data folder.</param>
+public sealed record ExperimentSettings(int Seeds, long? Samples, IReadOnlyList<LearningAlgorithm>? Algorithms, float? Alpha = null, float? LearningRate = null, float? Epsilon = null, IReadOnlyList<string>? Tasks = null, string? DataFolder = null)
 {
     /// <summary>The settings of <paramref name="algorithm"/> in this experiment: the dataset's defaults with the overrides applied.</summary>
-    public Hyperparameters For(LearningAlgorithm algorithm, string dataset, LearningTask task = LearningTask.Classify)
+    public Hyperparameters For(LearningAlgorithm algorithm, string dataset, LearningTask task = LearningTask.Classify) =>
+        Overriding(PaperDefaults.For(algorithm, dataset, task));
+
+    /// <summary><paramref name="defaults"/> with this experiment's overrides (alpha, learning rate, eps) applied.</summary>
+    public Hyperparameters Overriding(Hyperparameters defaults)
     {
-        return PaperDefaults.For(algorithm, dataset, task).With(alpha: Alpha, learningRate: LearningRate, epsilon: Epsilon);
+        return defaults.With(alpha: Alpha, learningRate: LearningRate, epsilon: Epsilon);
     }
 }
 
@@ -41,6 +47,7 @@ public abstract class Experiment
         new MinibatchExperiment(),
         new DataConstrainedExperiment(),
         new ImplicitExperiment(),
+        new LifelongExperiment(),
     ];
 
     /// <summary>The name used on the command line.</summary>
@@ -48,6 +55,18 @@ public abstract class Experiment
 
     /// <summary>The data it runs on unless told otherwise.</summary>
     public abstract string DefaultData { get; }
+
+    /// <summary>Seeds per configuration unless told otherwise.</summary>
+    public virtual int DefaultSeeds => 3;
+
+    /// <summary>Loads the data named by <c>--data</c> (<paramref name="spec"/>), or <see cref="DefaultData"/> when it was not given.</summary>
+    public virtual TrainTestData Load(string? spec, string? dataFolder) => DatasetCatalog.Load(spec ?? DefaultData, dataFolder: dataFolder);
+
+    /// <summary>What the experiment runs on, for titles and results.json: the data's name unless it picks data per task.</summary>
+    public virtual string DataName(TrainTestData data, ExperimentSettings settings) => data.Name;
+
+    /// <summary>The <c>--data</c> argument that reproduces a run on <paramref name="data"/>.</summary>
+    public virtual string? DataArgument(TrainTestData data) => data.Name;
 
     /// <summary>Runs the experiment, writes its charts into <paramref name="outFolder"/>, and returns its tables.</summary>
     public abstract ExperimentReport Run(TrainTestData data, ExperimentSettings settings, string outFolder, TextWriter progress, bool live, CancellationToken cancellation);

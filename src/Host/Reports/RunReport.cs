@@ -123,6 +123,11 @@ public static class RunReport
             case LearningTask.Autoencode:
                 WriteNumber(json, "test_loss", evaluation.TestLoss);
                 WriteNumber(json, "test_bce_per_pixel", evaluation.TestBcePerPixel);
+                if (double.IsFinite(evaluation.TestMse))
+                {
+                    WriteNumber(json, "test_mse", evaluation.TestMse);
+                }
+
                 break;
             default:
                 WriteNumber(json, "test_loss", evaluation.TestLoss);

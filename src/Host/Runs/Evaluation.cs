@@ -12,6 +12,7 @@ namespace EdgeIL.Host.Runs;
 /// <param name="TestBcePerPixel">Binary cross-entropy per output (autoencoders).</param>
 /// <param name="TestRmse">Root mean squared error per target (regression).</param>
 /// <param name="PrequentialLoss">Mean loss over the prequential sliding window.</param>
+/// <param name="TestMse">Mean squared reconstruction error per output (autoencoders with an identity head), in standardised units.</param>
 public readonly record struct Evaluation(
     long Samples,
     double TestAccuracy = double.NaN,
@@ -19,7 +20,8 @@ public readonly record struct Evaluation(
     double PrequentialAccuracy = double.NaN,
     double TestBcePerPixel = double.NaN,
     double TestRmse = double.NaN,
-    double PrequentialLoss = double.NaN);
+    double PrequentialLoss = double.NaN,
+    double TestMse = double.NaN);
 
 /// <summary>Feed-forward evaluation on a held-out set.</summary>
 public sealed class TestEvaluator
@@ -59,7 +61,10 @@ public sealed class TestEvaluator
         return new Evaluation(samples, TestAccuracy: (double)correct / _count, TestLoss: loss / _count);
     }
 
-    /// <summary>Held-out reconstruction loss of an autoencoder: per sample, and per output (pixel).</summary>
+    /// <summary>
+    /// Held-out reconstruction loss of an autoencoder, per sample, and per output: binary cross-entropy
+    /// per pixel for a sigmoid head, mean squared error for an identity head.
+    /// </summary>
     public Evaluation EvaluateAutoencoder(Mlp model, long samples)
     {
         double loss = 0;
@@ -72,7 +77,11 @@ public sealed class TestEvaluator
         }
 
         loss /= _count;
-        return new Evaluation(samples, TestLoss: loss, TestBcePerPixel: loss / _logits.Length);
+
+        // An identity head's loss is 0.5 ||z - t||^2 per sample, so the mean squared error per output is 2 loss / outputs.
+        return model.Head == OutputHead.Sigmoid
+            ? new Evaluation(samples, TestLoss: loss, TestBcePerPixel: loss / _logits.Length)
+            : new Evaluation(samples, TestLoss: loss, TestMse: 2 * loss / _logits.Length);
     }
 
     /// <summary>Held-out squared-error loss and root mean squared error of a regression model, in the targets' units.</summary>

@@ -69,7 +69,7 @@ public static class OnlineRun
             throw new ArgumentException($"An autoencoder's --layers must end with the input size {features}, not {options.Layers[^1]}.");
         }
 
-        if (options.Task == LearningTask.Autoencode && options.InputScaling.Standardize)
+        if (options.Task == LearningTask.Autoencode && options.InputScaling.Standardize && options.ReconstructionHead == OutputHead.Sigmoid)
         {
             throw new ArgumentException("--standardize does not suit --task autoencode: the sigmoid output reconstructs inputs scaled to [0, 1].");
         }
@@ -77,7 +77,7 @@ public static class OnlineRun
         OutputHead head = options.Task switch
         {
             LearningTask.Classify => OutputHead.Softmax,
-            LearningTask.Autoencode => OutputHead.Sigmoid,
+            LearningTask.Autoencode => options.ReconstructionHead,
             _ => OutputHead.Identity,
         };
         Mlp model = Mlp.CreateRandom(options.Layers, head, options.Seed);
@@ -120,7 +120,7 @@ public static class OnlineRun
 
         // Before any learning: where every curve starts (chance for a classifier).
         Record(0);
-        using var stream = new DatasetStream(data.Train, (ulong)options.Seed, total, cycle: true);
+        using ISampleStream stream = data.OpenTrainStream((ulong)options.Seed, total);
         int inBatch = 0;
         while (stream.TryRead(row, rowTargets, out int label))
         {

@@ -21,6 +21,13 @@ public sealed record RunOptions
     /// <summary>What is learned.</summary>
     public LearningTask Task { get; init; } = LearningTask.Classify;
 
+    /// <summary>
+    /// The output of an autoencoder: <see cref="OutputHead.Sigmoid"/> with binary cross-entropy for
+    /// inputs scaled to [0, 1] (pixels), or <see cref="OutputHead.Identity"/> with squared error for
+    /// standardised sensor readings (as the device's <c>reconstructionHead</c>).
+    /// </summary>
+    public OutputHead ReconstructionHead { get; init; } = OutputHead.Sigmoid;
+
     /// <summary>The rule's settings.</summary>
     public required Hyperparameters Hyperparameters { get; init; }
 
@@ -82,6 +89,11 @@ public sealed record RunOptions
         if (Samples is < 1)
         {
             throw new ArgumentException($"--samples {Samples}: must be at least 1.");
+        }
+
+        if (ReconstructionHead is not (OutputHead.Sigmoid or OutputHead.Identity))
+        {
+            throw new ArgumentException($"The reconstruction head {ReconstructionHead}: use Sigmoid or Identity.");
         }
 
         if (EvaluateEvery < 1)
