@@ -25,4 +25,17 @@ public interface ISampleStream : IDisposable
     /// <exception cref="ArgumentException"><paramref name="features"/> is shorter than <see cref="FeatureCount"/>.</exception>
     /// <exception cref="ObjectDisposedException">The stream was disposed.</exception>
     bool TryRead(Span<float> features, out int label);
+
+    /// <summary>
+    /// Reads the next sample with its regression targets. A stream without targets (the default)
+    /// reads as <see cref="TryRead(Span{float}, out int)"/> and accepts only an empty <paramref name="targets"/>.
+    /// </summary>
+    /// <param name="features">Receives the features, as for <see cref="TryRead(Span{float}, out int)"/>.</param>
+    /// <param name="targets">Receives the sample's regression targets; empty for a stream that has none.</param>
+    /// <param name="label">The sample's label, as for <see cref="TryRead(Span{float}, out int)"/>.</param>
+    /// <returns>True when a sample was read; false when the stream has ended.</returns>
+    /// <exception cref="NotSupportedException"><paramref name="targets"/> is not empty and the stream has no targets.</exception>
+    bool TryRead(Span<float> features, Span<float> targets, out int label) => targets.IsEmpty
+        ? TryRead(features, out label)
+        : throw new NotSupportedException("This stream carries no regression targets.");
 }

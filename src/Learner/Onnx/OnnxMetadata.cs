@@ -39,7 +39,7 @@ public static class OnnxMetadata
 
     /// <summary>
     /// The SHA-256 of the model's parameters as 64 lower-case hex digits (input offsets and scales,
-    /// then each layer's weights and biases as little-endian float32). <see cref="OnnxImport"/> refuses
+    /// then each layer's weights and biases as little-endian float32). <c>OnnxImport</c> (in EdgeIL.Learner.OnnxImport) refuses
     /// a file whose weights do not match it; files without it (other exporters) are read as they are.
     /// </summary>
     public const string WeightsSha256 = "edgeil.weights_sha256";

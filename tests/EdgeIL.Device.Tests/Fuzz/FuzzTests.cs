@@ -4,6 +4,7 @@ using System.IO.Hashing;
 using System.Text;
 using EdgeIL.Device.Configuration;
 using EdgeIL.Device.Streams;
+using EdgeIL.Device.Streams.Tests;
 using EdgeIL.Learner;
 using EdgeIL.Learner.Checkpoints;
 using EdgeIL.Learner.Onnx;
