@@ -86,6 +86,9 @@ public sealed class OnlineLearner
     /// <summary>Samples the model has learned from (those of applied steps).</summary>
     public long SamplesSeen { get; set; }
 
+    /// <summary>Measures every applied batch-1 step when set (a trace of a long run); null normally.</summary>
+    public LearnerProbe? Probe { get; set; }
+
     /// <summary>The vector width of the hand-written kernels (tests pin it; normally <see cref="SimdSelection.Current"/>).</summary>
     public SimdLevel SimdLevel { get; set; } = SimdSelection.Current;
 
@@ -203,6 +206,11 @@ public sealed class OnlineLearner
 
         float change = Apply(workspace, batchSize);
         SamplesSeen += batchSize;
+        if (Probe is { } probe && batchSize == 1)
+        {
+            probe.Record(workspace, _layerScale, Hyperparameters.Epsilon, Algorithm.IsNormalized(), Adam is not null);
+        }
+
         return new LearnResult(loss, change, iterations, LearnStatus.Applied);
     }
 

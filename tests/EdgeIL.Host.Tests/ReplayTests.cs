@@ -38,6 +38,36 @@ public class ReplayTests
     }
 
     [Fact]
+    public void Run_WithTrace_WritesOneRowPerIntervalWithEveryLayersMeasurements()
+    {
+        using var folder = new TemporaryFolder();
+        var options = new RunOptions
+        {
+            Algorithm = LearningAlgorithm.ILProx,
+            Layers = [784, 32, 16, 784],
+            Task = LearningTask.Autoencode,
+            Hyperparameters = Hyperparameters.For(LearningAlgorithm.ILProx),
+            Samples = 600,
+            EvaluateEvery = 600,
+            TestSamples = 100,
+            TracePath = folder.File("trace.csv"),
+            TraceEvery = 200,
+        };
+
+        int exit = new ReplayRunner(TextWriter.Null, TextWriter.Null).Run(SampleData.Sample, options, folder.Path, liveProgress: false);
+
+        Assert.Equal(ExitCodes.Success, exit);
+        string[] lines = File.ReadAllLines(folder.File("trace.csv"));
+        string[] header = lines[0].Split(',');
+        Assert.Contains("dead_2", header);
+        Assert.Contains("s_2", header);
+        Assert.Equal(["200", "400", "600"], lines.Skip(1).Select(line => line.Split(',')[0]));
+        Assert.All(lines.Skip(1), line => Assert.Equal(header.Length, line.Split(',').Length));
+        int s1 = Array.IndexOf(header, "s_1");
+        Assert.All(lines.Skip(1), line => Assert.True(double.Parse(line.Split(',')[s1], System.Globalization.CultureInfo.InvariantCulture) >= 1.25));
+    }
+
+    [Fact]
     public void Execute_SameSeed_IsReproducible_DifferentSeed_IsNot()
     {
         RunOptions Options(int seed) => new()

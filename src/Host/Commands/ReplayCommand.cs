@@ -67,6 +67,11 @@ public static class ReplayCommand
         Description = "With --standardize: freeze the running mean and deviation after this many samples, so later data is scaled as the early data was. Default: never",
     };
 
+    private static readonly Option<int?> s_traceEvery = new("--trace-every")
+    {
+        Description = "Write trace.csv to --out: the learner's per-layer measurements (||a_n||^2, s_n, weight and bias change, dead ReLU share, inference residual, output target distance) averaged over every this-many samples (docs/results/lifelong). Default: no trace",
+    };
+
     /// <summary>Creates the command.</summary>
     public static Command Create(TextWriter output, TextWriter error)
     {
@@ -82,6 +87,7 @@ public static class ReplayCommand
         command.Add(s_inputOffset);
         command.Add(s_standardize);
         command.Add(s_freezeAfter);
+        command.Add(s_traceEvery);
         command.Add(s_out);
         command.SetAction(parse =>
         {
@@ -101,6 +107,8 @@ public static class ReplayCommand
                 EvaluateEvery = parse.GetValue(s_evalEvery),
                 PrequentialWindow = parse.GetValue(s_window),
                 InputScaling = new InputScalingOptions(parse.GetValue(s_standardize), parse.GetValue(s_inputScale), parse.GetValue(s_inputOffset), parse.GetValue(s_freezeAfter)),
+                TracePath = parse.GetValue(s_traceEvery) is null ? null : Path.Combine(parse.GetValue(s_out)!, "trace.csv"),
+                TraceEvery = parse.GetValue(s_traceEvery) ?? 1000,
             };
             return new ReplayRunner(output, error).Run(data, options, outFolder);
         });
@@ -118,6 +126,7 @@ public sealed class ReplayRunner(TextWriter output, TextWriter error)
         output.WriteLine($"Replaying {data.Name} ({data.Train.Count} training, {data.Test.Count} test samples) into {name} ({options.Task.ToString().ToLowerInvariant()}), layers {string.Join('-', options.Layers)}, batch {options.BatchSize}, seed {options.Seed}.");
         var board = new ProgressBoard(error, liveProgress && ProgressBoard.ConsoleIsLive, name);
         using var cancellation = new ConsoleCancellation();
+        Directory.CreateDirectory(outFolder);
         RunResult result = OnlineRun.Execute(data, options, board.Observer(0), cancellation.Token);
         board.Finish();
 

@@ -117,6 +117,7 @@ public static class OnlineRun
         float[] rowTargets = new float[data.Train.TargetCount];
         long seen = 0, rejected = 0, nextEvaluation = options.NextEvaluationAfter(0);
         bool partial = false;
+        using RunTrace? trace = options.TracePath is null ? null : new RunTrace(learner, options.TracePath);
 
         // Before any learning: where every curve starts (chance for a classifier).
         Record(0);
@@ -166,6 +167,11 @@ public static class OnlineRun
             if (seen >= options.InputScaling.FreezeAfter)
             {
                 model.Input.Freeze();
+            }
+
+            if (trace is not null && seen % options.TraceEvery < batch)
+            {
+                trace.Write(seen, window.Loss);
             }
 
             if (seen >= nextEvaluation)

@@ -58,6 +58,12 @@ public sealed record RunOptions
     /// <summary>The model's input stage.</summary>
     public InputScalingOptions InputScaling { get; init; } = new();
 
+    /// <summary>Where to write the learner's per-layer trace (<see cref="RunTrace"/>); null for none.</summary>
+    public string? TracePath { get; init; }
+
+    /// <summary>Samples per row of the trace.</summary>
+    public int TraceEvery { get; init; } = 1000;
+
     /// <summary>The first evaluation point after <paramref name="samples"/>.</summary>
     public long NextEvaluationAfter(long samples)
     {
@@ -99,6 +105,11 @@ public sealed record RunOptions
         if (EvaluateEvery < 1)
         {
             throw new ArgumentException($"--eval-every {EvaluateEvery}: must be at least 1.");
+        }
+
+        if (TraceEvery < 1)
+        {
+            throw new ArgumentException($"--trace-every {TraceEvery}: must be at least 1.");
         }
 
         if (BatchSize < 1)
