@@ -59,14 +59,7 @@ public class OnnxImportTests
     [Fact]
     public void Read_GemmWithoutBiasAndSigmoid_HasZeroBiasAndSigmoidHead()
     {
-        var graph = new GraphProto();
-        graph.Input.Add(Value("x", "batch", 4));
-        graph.Initializer.Add(Tensor("w", s_w0, [3, 4]));
-        graph.Node.Add(Node("Gemm", "g", ["x", "w"], "z", Int("transB", 1)));
-        graph.Node.Add(Node("Sigmoid", "s", ["z"], "y"));
-        graph.Output.Add(Value("y", "batch", 3));
-
-        Mlp model = OnnxImport.Read(Model(graph)).Model;
+        Mlp model = OnnxImport.Read(Model(GemmThenSigmoid())).Model;
 
         Assert.Equal(new float[3], model.GetBiases(0).ToArray());
         Assert.Equal(OutputHead.Sigmoid, model.Head);
@@ -102,13 +95,7 @@ public class OnnxImportTests
     [Fact]
     public void Read_GraphsOwnHeadAndAnotherRequested_RefusedNamingBoth()
     {
-        var graph = new GraphProto();
-        graph.Input.Add(Value("x", "batch", 4));
-        graph.Initializer.Add(Tensor("w", s_w0, [3, 4]));
-        graph.Node.Add(Node("Gemm", "g", ["x", "w"], "z", Int("transB", 1)));
-        graph.Node.Add(Node("Sigmoid", "s", ["z"], "y"));
-        graph.Output.Add(Value("y", "batch", 3));
-        byte[] bytes = Model(graph);
+        byte[] bytes = Model(GemmThenSigmoid());
 
         var exception = Assert.Throws<OnnxFormatException>(() => OnnxImport.Read(bytes, OutputHead.Softmax));
         OnnxImportedModel same = OnnxImport.Read(bytes, OutputHead.Sigmoid);
@@ -197,5 +184,17 @@ public class OnnxImportTests
             model.Predict(input, output);
             TestData.AssertClose(Reference(input, [(w0, b0), (w1, b1)], head), output, 1e-5, "output");
         }
+    }
+
+    /// <summary>One bias-free Gemm (transB, as PyTorch exports nn.Linear) ending in the graph's own Sigmoid.</summary>
+    private static GraphProto GemmThenSigmoid()
+    {
+        var graph = new GraphProto();
+        graph.Input.Add(Value("x", "batch", 4));
+        graph.Initializer.Add(Tensor("w", s_w0, [3, 4]));
+        graph.Node.Add(Node("Gemm", "g", ["x", "w"], "z", Int("transB", 1)));
+        graph.Node.Add(Node("Sigmoid", "s", ["z"], "y"));
+        graph.Output.Add(Value("y", "batch", 3));
+        return graph;
     }
 }
