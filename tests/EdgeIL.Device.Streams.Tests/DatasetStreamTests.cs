@@ -34,6 +34,26 @@ public sealed class DatasetStreamTests
     }
 
     [Fact]
+    public void TryRead_FileOrder_VisitsTheRowsInFileOrderEveryPass()
+    {
+        LabeledDataset dataset = IndexedDataset(7);
+
+        int[] order = ReadIndices(new DatasetStream(dataset, 5, maxSampleCount: 21, cycle: true, StreamOrder.File), 21);
+
+        Assert.Equal(Enumerable.Range(0, 21).Select(i => i % 7), order);
+    }
+
+    [Fact]
+    public void TryRead_SliceOfADataset_ReadsOnlyItsRows()
+    {
+        LabeledDataset slice = IndexedDataset(10).Slice(6, 3, "end");
+
+        Assert.Equal([6, 7, 8], ReadIndices(new DatasetStream(slice, 1, order: StreamOrder.File), 3));
+        Assert.Equal("end", slice.Name);
+        Assert.Throws<ArgumentOutOfRangeException>(() => IndexedDataset(10).Slice(8, 3, "past the end"));
+    }
+
+    [Fact]
     public void TryRead_SameSeed_SameOrder()
     {
         LabeledDataset dataset = IndexedDataset(100);

@@ -213,6 +213,50 @@ public sealed class IdxMalformedTests : IDisposable
         Assert.Contains("3 images", exception.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Load_GzipOfZeroImagesDisagreeingWithItsLabels_RefusedBeforeDecompressing()
+    {
+        // 60,000 blank 28x28 images compress to about 46 KB; the probe that found this decompressed
+        // all of them (1.26 GB as floats) before noticing there were 3 labels.
+        byte[] header = IdxBytes.Header(0x00000803, 60_000, 28, 28);
+        byte[] blank = new byte[header.Length + (60_000 * 784)];
+        header.CopyTo(blank, 0);
+        string images = _folder.File("images.gz");
+        File.WriteAllBytes(images, IdxBytes.Gzip(blank));
+        string labels = IdxBytes.Write(_folder.File("labels"), IdxBytes.Labels(0, 1, 2), gzip: true);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        DataFormatException exception = Assert.Throws<DataFormatException>(() => IdxDataset.Load(images, labels, "bomb"));
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        AssertNames(exception, labels);
+        Assert.Contains("3 labels", exception.Message, StringComparison.Ordinal);
+        Assert.Contains("60000 images", exception.Message, StringComparison.Ordinal);
+        Assert.True(allocated < 4_000_000, $"Refusing the files allocated {allocated} bytes; the images were decompressed.");
+    }
+
+    [Theory]
+    [MemberData(nameof(PlainAndGzip))]
+    public void Load_ImagesAreNotHeldInMemory_ReadBackExactly(bool gzip)
+    {
+        // 2,000 images of 784 pixels are 6.3 MB as floats; loading them keeps well under that.
+        byte[] pixels = IdxBytes.Images(2000, 28, 28, 2000 * 784);
+        string images = IdxBytes.Write(_folder.File("images"), pixels, gzip);
+        string labels = IdxBytes.Write(_folder.File("labels"), IdxBytes.Labels(new byte[2000]), gzip);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        LabeledDataset dataset = IdxDataset.Load(images, labels, "big");
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.True(allocated < 1_000_000, $"Loading allocated {allocated} bytes.");
+        int headerLength = IdxBytes.Header(0x00000803, 2000, 28, 28).Length;
+        foreach (int index in new[] { 0, 1, 1234, 1999 })
+        {
+            float[] expected = pixels.AsSpan(headerLength + (index * 784), 784).ToArray().Select(b => (float)b).ToArray();
+            Assert.Equal(expected, dataset.CopyFeatures(index));
+        }
+    }
+
     [Theory]
     [MemberData(nameof(PlainAndGzip))]
     public void Load_LabelAtClassCount_RefusedNamingTheRecord(bool gzip)

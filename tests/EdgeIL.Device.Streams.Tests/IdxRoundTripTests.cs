@@ -109,8 +109,8 @@ public sealed class IdxRoundTripTests : IDisposable
         Assert.Equal(2, dataset.Count);
         Assert.Equal(4, dataset.FeatureCount);
         Assert.Equal(IdxDataset.MnistClassCount, dataset.ClassCount);
-        Assert.Equal([0f, 1f, 128f, 255f], dataset.GetFeatures(0).ToArray());
-        Assert.Equal([7f, 8f, 9f, 10f], dataset.GetFeatures(1).ToArray());
+        Assert.Equal([0f, 1f, 128f, 255f], dataset.CopyFeatures(0));
+        Assert.Equal([7f, 8f, 9f, 10f], dataset.CopyFeatures(1));
         Assert.Equal(4, dataset.GetLabel(0));
         Assert.Equal(1, dataset.GetLabel(1));
     }
@@ -138,7 +138,7 @@ public sealed class IdxRoundTripTests : IDisposable
         Assert.False(dataset.HasLabels);
         Assert.Equal(0, dataset.ClassCount);
         Assert.Equal(-1, dataset.GetLabel(1));
-        Assert.Equal([7f, 8f], dataset.GetFeatures(1).ToArray());
+        Assert.Equal([7f, 8f], dataset.CopyFeatures(1));
     }
 
     [Fact]

@@ -8,7 +8,7 @@ public sealed class LabeledDatasetTests
         var dataset = new LabeledDataset("d", 2, [1, 2, 3, 4, 5, 6], [0, 2, 1], classCount: 3);
 
         Assert.Equal(3, dataset.Count);
-        Assert.Equal([3f, 4f], dataset.GetFeatures(1).ToArray());
+        Assert.Equal([3f, 4f], dataset.CopyFeatures(1));
         Assert.Equal(2, dataset.GetLabel(1));
     }
 
@@ -19,7 +19,7 @@ public sealed class LabeledDatasetTests
     {
         var dataset = new LabeledDataset("d", 2, [1, 2, 3, 4, 5, 6], [0, 2, 1], classCount: 3);
 
-        Assert.Throws<ArgumentOutOfRangeException>(() => dataset.GetFeatures(index).ToArray());
+        Assert.Throws<ArgumentOutOfRangeException>(() => dataset.CopyFeatures(index));
         Assert.Throws<ArgumentOutOfRangeException>(() => dataset.GetLabel(index));
     }
 

@@ -54,7 +54,7 @@ public sealed partial class MnistSampleTests
 
         float min = float.MaxValue;
         float max = float.MinValue;
-        foreach (float value in dataset.Features)
+        foreach (float value in dataset.CopyAllFeatures())
         {
             Assert.Equal(MathF.Round(value), value);
             min = Math.Min(min, value);

@@ -124,9 +124,40 @@ public class CsvReplayTests
         var error = Assert.Throws<DataFormatException>(() => DatasetCatalog.Load(log, new CsvOptions(Classes: 2)));
         Assert.Contains("outside 0..1 for the 2 classes given", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Load_LongLog_HoldsOutItsEndButAtMostTenThousandRows()
+    {
+        using var folder = new TemporaryFolder();
+        string log = WriteLog(folder.File("long.csv"), 60_000, seed: 3);
+
+        TrainTestData data = DatasetCatalog.Load(log, new CsvOptions(TestFraction: 0.2));
+
+        Assert.Equal(HeldOut.MaxRows, data.Test.Count);
+        Assert.Equal(50_000, data.Train.Count);
+        Assert.Equal(File.ReadLines(log).Last().Split(',')[1], data.Test.CopyFeatures(HeldOut.MaxRows - 1)[1].ToString("F4", CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public void Load_SensorLog_ReplaysInFileOrderUnlessShuffledIsAsked()
+    {
+        using var folder = new TemporaryFolder();
+        string log = WriteLog(folder.File("log.csv"), 50, seed: 4);
+        TrainTestData data = DatasetCatalog.Load(log);
+
+        using ISampleStream stream = data.OpenTrainStream(seed: 9, samples: 80);
+        float[] row = new float[data.InputCount];
+        for (int i = 0; i < 80; i++)
+        {
+            Assert.True(stream.TryRead(row, out _));
+            Assert.Equal(data.Train.CopyFeatures(i % data.Train.Count), row);
+        }
+
+        Assert.Equal(StreamOrder.File, data.Order);
+        Assert.Equal(StreamOrder.Shuffled, DatasetCatalog.Load(DatasetCatalog.SampleName).Order);
+    }
 }
 
-/// <summary>Regression on a sensor log: real-valued targets named by --label-column.</summary>
 public class CsvRegressionTests
 {
     [Fact]
@@ -181,6 +212,6 @@ public class CsvRegressionTests
         File.WriteAllText(log, "x,y\n1,2\n3,4\n5,6\n7,8\n9,10\n");
         var error = Assert.Throws<DataFormatException>(() => DatasetCatalog.Load(log, new CsvOptions("z", Regression: true)));
         Assert.Contains("\"z\"", error.Message);
-        Assert.Contains("x, y", error.Message);
+        Assert.Contains("\"x\", \"y\"", error.Message);
     }
 }

@@ -120,7 +120,7 @@ public class LifelongTests
         for (int i = 0; i < heldOut.Count; i++)
         {
             Assert.Equal(i / 50, heldOut.GetLabel(i));
-            rotationSpread[i / 50] += RotationSpread(heldOut.GetFeatures(i)) / 50;
+            rotationSpread[i / 50] += RotationSpread(heldOut.CopyFeatures(i)) / 50;
         }
 
         // Still < walking < running < shaking: the regimes are told apart by how much the gyroscope moves.

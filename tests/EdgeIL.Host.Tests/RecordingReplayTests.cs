@@ -21,7 +21,7 @@ public class RecordingReplayTests
             {
                 // Every third tick had no button held: the device did not learn from it, and neither does the replay.
                 int target = i % 3 == 2 ? -1 : sample.GetLabel(i);
-                writer.Write(new RecordedTick(i, target, Predicted: 0, Score: 0f), sample.GetFeatures(i));
+                writer.Write(new RecordedTick(i, target, Predicted: 0, Score: 0f), sample.CopyFeatures(i));
             }
         }
 
@@ -29,7 +29,7 @@ public class RecordingReplayTests
         Assert.Equal(1000, data.Train.Count + data.Test.Count);
         Assert.Equal(200, data.Test.Count);
         Assert.Equal(DataKind.Pixels, data.Kind);
-        Assert.Equal(sample.GetFeatures(0).ToArray(), data.Train.GetFeatures(0).ToArray());
+        Assert.Equal(sample.CopyFeatures(0), data.Train.CopyFeatures(0));
         Assert.Equal(sample.GetLabel(3), data.Train.GetLabel(2));
 
         var options = new RunOptions { Layers = [784, 64, 10], Hyperparameters = Hyperparameters.For(LearningAlgorithm.ILProx), EvaluateEvery = 400 };

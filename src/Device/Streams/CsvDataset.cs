@@ -1,3 +1,5 @@
+using Microsoft.Win32.SafeHandles;
+using nietras.SeparatedValues;
 using System.Globalization;
 using System.Text;
 
@@ -24,9 +26,12 @@ namespace EdgeIL.Device.Streams;
 /// columns that way; <c>2.5</c>, <c>-1</c> and text are refused.
 /// </para>
 /// <para>
-/// The file is streamed line by line and checked whole before anything is returned, so a defect never
-/// yields a partly loaded dataset. Every defect is a <see cref="DataFormatException"/> whose message
-/// names the file, the 1-based line and, where there is one, the column:
+/// The header is read here; the data rows are split by Sep (the CSV parser of that name). The file is
+/// checked whole before anything is returned, so a defect never yields a partly loaded dataset, but it
+/// is never held in memory: the parsed values go to a <see cref="ScratchFile"/> as float32 rows, which
+/// the dataset reads back one row at a time (<see cref="FileRows"/>). Memory is the labels (an int per
+/// row) and one row, whatever the file's size. Every defect is a <see cref="DataFormatException"/>
+/// whose message names the file, the 1-based line and, where there is one, the column:
 /// <c>log.csv: line 17, column "gyro_x": "abc" is not a number</c>.
 /// </para>
 /// </remarks>
@@ -43,14 +48,12 @@ public static class CsvDataset
     // Column names and bad cells are quoted in messages; a megabyte of junk on one line should not be.
     private const int QuotedTextLimit = 40;
 
-    private const int ListedColumnLimit = 20;
-
     // With the preamble set, StreamReader skips a UTF-8 byte order mark without also sniffing for UTF-16
     // ones. Bytes that are not UTF-8 become U+FFFD, which a number never parses from and a header name is
     // checked for, so they are reported at their exact line and column.
     private static readonly UTF8Encoding s_utf8WithPreamble = new(encoderShouldEmitUTF8Identifier: true);
 
-    /// <summary>Reads a CSV file whole into a dataset.</summary>
+    /// <summary>Reads a CSV file into a dataset.</summary>
     /// <param name="path">The CSV file.</param>
     /// <param name="labelColumn">
     /// The header name of the column holding the class ids; null to read every column as a feature and
@@ -61,21 +64,31 @@ public static class CsvDataset
     /// The number of classes the labels come from, 1..<see cref="MaxClassCount"/>: a label at or above it
     /// is refused. Null to take the largest label + 1, refusing labels of <see cref="MaxUndeclaredClassCount"/> or more.
     /// </param>
+    /// <param name="targetColumns">
+    /// For regression: the columns that are real-valued targets rather than inputs, kept as the
+    /// dataset's targets in the order named. Null or empty for none; then <paramref name="labelColumn"/>
+    /// must be null or name a class column.
+    /// </param>
     /// <returns>
-    /// The table: the samples, one per data row, with the label column left out of the features and its
-    /// values as labels; <see cref="LabeledDataset.ClassCount"/> is <paramref name="classCount"/>, or the largest label + 1.
+    /// The table: the samples, one per data row, with the label and target columns left out of the
+    /// features; <see cref="LabeledDataset.ClassCount"/> is <paramref name="classCount"/>, or the largest label + 1.
     /// </returns>
-    /// <exception cref="ArgumentException"><paramref name="labelColumn"/> is empty or whitespace.</exception>
+    /// <exception cref="ArgumentException"><paramref name="labelColumn"/> is empty or whitespace, or given together with target columns.</exception>
     /// <exception cref="DataFormatException">
-    /// The file is empty, has no data rows, or breaks a rule of the format; or the label column is missing.
+    /// The file is empty, has no data rows, or breaks a rule of the format; or a named column is missing.
     /// </exception>
-    /// <exception cref="IOException">The file cannot be read.</exception>
-    public static CsvTable Read(string path, string? labelColumn = "label", string? name = null, int? classCount = null)
+    /// <exception cref="IOException">The file cannot be read, or the scratch file cannot be written.</exception>
+    public static CsvTable Read(string path, string? labelColumn = "label", string? name = null, int? classCount = null, IReadOnlyList<string>? targetColumns = null)
     {
         ArgumentNullException.ThrowIfNull(path);
+        targetColumns ??= [];
         if (labelColumn is not null)
         {
             ArgumentException.ThrowIfNullOrWhiteSpace(labelColumn);
+            if (targetColumns.Count > 0)
+            {
+                throw new ArgumentException("A CSV file is read with a label column or with target columns, not both.", nameof(targetColumns));
+            }
         }
 
         if (classCount is { } declared)
@@ -101,78 +114,98 @@ public static class CsvDataset
         }
 
         string[] columns = ParseHeader(path, headerLine);
-        int labelIndex = labelColumn is null ? -1 : FindLabelColumn(path, columns, labelColumn);
-        string[] featureNames = labelIndex < 0 ? columns : [.. columns[..labelIndex], .. columns[(labelIndex + 1)..]];
-        if (featureNames.Length == 0)
+        CsvColumns roles = CsvColumns.Assign(path, columns, labelColumn, targetColumns);
+        if (roles.FeatureNames.Length == 0)
         {
-            throw Error(path, 1, null, $"there are no feature columns; the only column is the label column {Quote(columns[labelIndex])}");
+            throw labelColumn is not null
+                ? Error(path, 1, null, $"there are no feature columns; the only column is the label column {Quote(labelColumn)}")
+                : new DataFormatException(path, "every column is a target; a model needs at least one input column", byteOffset: null);
         }
 
-        var features = new ChunkedBuffer<float>();
-        ChunkedBuffer<int>? labels = labelIndex < 0 ? null : new ChunkedBuffer<int>();
-        int largestLabel = -1;
-        long lineNumber = 1;
-        long pendingBlankLine = 0;
-        string? line;
-        while ((line = reader.ReadLine()) is not null)
+        int featureCount = roles.FeatureNames.Length;
+        int rowWidth = featureCount + targetColumns.Count;
+        SafeFileHandle scratch = ScratchFile.Create($"the values of {path}");
+        try
         {
-            lineNumber++;
-            if (string.IsNullOrWhiteSpace(line))
+            var labels = roles.LabelIndex < 0 ? null : new List<int>();
+            int largestLabel = -1;
+            int rowCount = 0;
+            var rows = new ScratchRowWriter(scratch, rowWidth);
+            // The header line is already read: Sep sees the rest, so its line 1 is the file's line 2. With
+            // quotes not parsed a row is one line, so its number is where the next begins, less one;
+            // LineNumberToExcl is used because Sep 0.17.1 gives the first row a LineNumberFrom of 2.
+            using SepReader sep = Sep.New(',').Reader(o => o with { HasHeader = false, DisableColCountCheck = true, DisableQuotesParsing = true }).From(reader);
+            long pendingBlankLine = 0;
+            foreach (SepReader.Row row in sep)
             {
-                if (pendingBlankLine == 0)
+                long lineNumber = row.LineNumberToExcl;
+                if (row.ColCount == 1 && row.Span.IsWhiteSpace())
                 {
-                    pendingBlankLine = lineNumber;
+                    if (pendingBlankLine == 0)
+                    {
+                        pendingBlankLine = lineNumber;
+                    }
+
+                    continue;
                 }
 
-                continue;
-            }
-
-            if (pendingBlankLine != 0)
-            {
-                throw Error(
-                    path,
-                    pendingBlankLine,
-                    null,
-                    $"the line is blank, but line {lineNumber} after it holds data; blank lines may only end the file");
-            }
-
-            if (features.Count + featureNames.Length > Array.MaxLength)
-            {
-                throw Error(path, lineNumber, null, $"the file holds more than {Array.MaxLength} feature values, more than one array can hold");
-            }
-
-            CheckCellCount(path, lineNumber, line, columns);
-            int column = 0;
-            foreach (Range range in line.AsSpan().Split(','))
-            {
-                ReadOnlySpan<char> cell = line.AsSpan()[range];
-                if (column == labelIndex)
+                if (pendingBlankLine != 0)
                 {
-                    int label = ParseLabel(path, lineNumber, columns[column], cell, classCount);
-                    labels!.Add(label);
-                    largestLabel = Math.Max(largestLabel, label);
-                }
-                else
-                {
-                    features.Add(ParseFeature(path, lineNumber, columns[column], cell));
+                    throw Error(
+                        path,
+                        pendingBlankLine,
+                        null,
+                        $"the line is blank, but line {lineNumber} after it holds data; blank lines may only end the file");
                 }
 
-                column++;
+                if (rowCount == Array.MaxLength)
+                {
+                    throw Error(path, lineNumber, null, $"the file holds more than {Array.MaxLength} rows, more than a dataset can index");
+                }
+
+                CheckCellCount(path, lineNumber, row.ColCount, columns);
+                Span<float> values = rows.NextRow();
+                for (int column = 0; column < columns.Length; column++)
+                {
+                    ReadOnlySpan<char> cell = row[column].Span;
+                    int slot = roles.Slot[column];
+                    if (slot == CsvColumns.LabelSlot)
+                    {
+                        int label = ParseLabel(path, lineNumber, columns[column], cell, classCount);
+                        labels!.Add(label);
+                        largestLabel = Math.Max(largestLabel, label);
+                    }
+                    else
+                    {
+                        values[slot] = ParseFeature(path, lineNumber, columns[column], cell);
+                    }
+                }
+
+                rowCount++;
             }
+
+            rows.Complete();
+
+            if (rowCount == 0)
+            {
+                throw Error(path, 2, null, "the file has a header but no data rows");
+            }
+
+            string datasetName = name ?? Path.GetFileNameWithoutExtension(path);
+            FeatureRows features = FileRows.Open(path, scratch, RecordingElement.Float32, featureCount, 0, rowWidth * sizeof(float), 0, rowCount);
+            LabeledDataset dataset = targetColumns.Count > 0
+                ? new LabeledDataset(
+                    datasetName,
+                    features,
+                    FileRows.Open(path, scratch, RecordingElement.Float32, targetColumns.Count, 0, rowWidth * sizeof(float), featureCount * sizeof(float), rowCount))
+                : new LabeledDataset(datasetName, features, labels?.ToArray(), labels is null ? 0 : classCount ?? largestLabel + 1);
+            return new CsvTable(dataset, roles.FeatureNames, labels is null ? null : labelColumn);
         }
-
-        if (features.Count == 0)
+        catch
         {
-            throw Error(path, 2, null, "the file has a header but no data rows");
+            scratch.Dispose();
+            throw;
         }
-
-        var dataset = new LabeledDataset(
-            name ?? Path.GetFileNameWithoutExtension(path),
-            featureNames.Length,
-            features.ToArray(),
-            labels?.ToArray(),
-            labels is null ? 0 : classCount ?? largestLabel + 1);
-        return new CsvTable(dataset, featureNames, labelIndex < 0 ? null : labelColumn);
     }
 
     private static string[] ParseHeader(string path, string line)
@@ -269,33 +302,10 @@ public static class CsvDataset
         }
     }
 
-    private static int FindLabelColumn(string path, string[] columns, string labelColumn)
-    {
-        int index = Array.IndexOf(columns, labelColumn);
-        if (index >= 0)
-        {
-            return index;
-        }
-
-        var listed = new StringBuilder();
-        for (int i = 0; i < Math.Min(columns.Length, ListedColumnLimit); i++)
-        {
-            listed.Append(i == 0 ? string.Empty : ", ").Append(Quote(columns[i]));
-        }
-
-        if (columns.Length > ListedColumnLimit)
-        {
-            listed.Append(CultureInfo.InvariantCulture, $" and {columns.Length - ListedColumnLimit} more");
-        }
-
-        throw Error(path, 1, null, $"there is no label column {Quote(labelColumn)}; the header's columns are {listed}");
-    }
-
-    private static void CheckCellCount(string path, long lineNumber, string line, string[] columns)
+    private static void CheckCellCount(string path, long lineNumber, int cellCount, string[] columns)
     {
         // Counted before any cell is parsed: in a row with a cell too many or too few the cells are
         // likely shifted, and "not a number" in the wrong column would point the reader astray.
-        int cellCount = line.AsSpan().Count(',') + 1;
         if (cellCount < columns.Length)
         {
             throw Error(
@@ -383,7 +393,7 @@ public static class CsvDataset
         throw Error(path, lineNumber, $"column {Quote(column)}", detail);
     }
 
-    private static string Quote(ReadOnlySpan<char> text)
+    internal static string Quote(ReadOnlySpan<char> text)
     {
         ReadOnlySpan<char> trimmed = text.Trim();
         return trimmed.Length <= QuotedTextLimit
@@ -391,49 +401,6 @@ public static class CsvDataset
             : $"\"{trimmed[..QuotedTextLimit]}...\" ({trimmed.Length} characters)";
     }
 
-    private static DataFormatException Error(string path, long lineNumber, string? column, string detail) =>
+    internal static DataFormatException Error(string path, long lineNumber, string? column, string detail) =>
         new(path, column is null ? $"line {lineNumber}: {detail}" : $"line {lineNumber}, {column}: {detail}", byteOffset: null);
-
-    /// <summary>
-    /// A list that grows by adding chunks instead of copying, so that reading n values peaks at about 2n
-    /// (chunks plus the final array) rather than the 3n a doubling <see cref="List{T}"/> can reach.
-    /// </summary>
-    private sealed class ChunkedBuffer<T>
-    {
-        private const int FirstChunkLength = 1 << 10;
-        private const int MaxChunkLength = 1 << 20;
-
-        private readonly List<T[]> _chunks = [];
-        private T[] _current = [];
-        private int _used;
-
-        public long Count { get; private set; }
-
-        public void Add(T value)
-        {
-            if (_used == _current.Length)
-            {
-                _current = new T[_current.Length == 0 ? FirstChunkLength : Math.Min(_current.Length * 2, MaxChunkLength)];
-                _chunks.Add(_current);
-                _used = 0;
-            }
-
-            _current[_used++] = value;
-            Count++;
-        }
-
-        public T[] ToArray()
-        {
-            var result = new T[Count];
-            long offset = 0;
-            foreach (T[] chunk in _chunks)
-            {
-                int length = (int)Math.Min(chunk.Length, Count - offset);
-                chunk.AsSpan(0, length).CopyTo(result.AsSpan((int)offset));
-                offset += length;
-            }
-
-            return result;
-        }
-    }
 }

@@ -1,8 +1,8 @@
 namespace EdgeIL.Device.Streams;
 
 /// <summary>
-/// Replays a <see cref="LabeledDataset"/> as a stream, in an order shuffled afresh for every pass and
-/// fixed by a seed.
+/// Replays a <see cref="LabeledDataset"/> as a stream: in an order shuffled afresh for every pass and
+/// fixed by a seed, or in file order (a sensor log is a time series).
 /// </summary>
 /// <remarks>
 /// <para>
@@ -23,6 +23,7 @@ public sealed class DatasetStream : ISampleStream
     private readonly int[] _order;
     private readonly long _maxSampleCount;
     private readonly bool _cycle;
+    private readonly bool _shuffled;
     private SplitMix64 _random;
     private int _position;
     private bool _disposed;
@@ -39,8 +40,9 @@ public sealed class DatasetStream : ISampleStream
     /// True to start a new, reshuffled pass after the last sample, so that the stream runs until
     /// <paramref name="maxSampleCount"/> (forever without one), as a device does; false to end after one pass.
     /// </param>
+    /// <param name="order">Shuffled passes (the default) or every pass in file order; with file order the seed is unused.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxSampleCount"/> is negative.</exception>
-    public DatasetStream(LabeledDataset dataset, ulong seed, long? maxSampleCount = null, bool cycle = false)
+    public DatasetStream(LabeledDataset dataset, ulong seed, long? maxSampleCount = null, bool cycle = false, StreamOrder order = StreamOrder.Shuffled)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         if (maxSampleCount is { } limit)
@@ -51,6 +53,7 @@ public sealed class DatasetStream : ISampleStream
         _dataset = dataset;
         _maxSampleCount = maxSampleCount ?? long.MaxValue;
         _cycle = cycle;
+        _shuffled = order == StreamOrder.Shuffled;
         _random = new SplitMix64(seed);
         _order = new int[dataset.Count];
         for (int i = 0; i < _order.Length; i++)
@@ -118,8 +121,8 @@ public sealed class DatasetStream : ISampleStream
         }
 
         int index = _order[_position++];
-        _dataset.GetFeatures(index).CopyTo(features);
-        _dataset.GetTargets(index).CopyTo(targets);
+        _dataset.CopyFeatures(index, features);
+        _dataset.CopyTargets(index, targets);
         label = _dataset.GetLabel(index);
         SamplesRead++;
         return true;
@@ -130,6 +133,11 @@ public sealed class DatasetStream : ISampleStream
 
     private void Shuffle()
     {
+        if (!_shuffled)
+        {
+            return;
+        }
+
         int[] order = _order;
         for (int i = order.Length - 1; i > 0; i--)
         {

@@ -2,9 +2,10 @@ namespace EdgeIL.Device.Streams;
 
 /// <summary>Loads MNIST-format IDX image and label files into a <see cref="LabeledDataset"/>.</summary>
 /// <remarks>
-/// Every file is read and checked whole before a dataset is returned, so a defect never yields a
-/// partly loaded dataset. Features are the stored pixel values (0..255) as floats, row-major, one
-/// feature per pixel.
+/// Every file is checked whole before a dataset is returned, so a defect never yields a partly loaded
+/// dataset. The images are not held in memory: a plain file is read in place, a gzip file is
+/// decompressed into a scratch file (see <see cref="FileRows"/>). Features are the stored pixel values
+/// (0..255) as floats, one per pixel.
 /// </remarks>
 public static class IdxDataset
 {
@@ -41,8 +42,21 @@ public static class IdxDataset
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1, nameof(classCount));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, MaxClassCount, nameof(classCount));
 
-        // Labels first: they are small, so a mismatch or a bad label is found before megabytes of pixels are read.
-        byte[] storedLabels = IdxReader.ReadLabels(labelsPath);
+        // Both headers before any data: a label file and an image file that disagree on the count are
+        // refused before a gzip file is decompressed, however much it claims to hold.
+        using IdxFile labelFile = IdxFile.Open(labelsPath);
+        Span<int> labelShape = stackalloc int[1];
+        labelFile.ReadHeader(labelShape, IdxReader.LabelRecord);
+        using IdxFile imageFile = IdxFile.Open(imagesPath);
+        Span<int> imageShape = stackalloc int[3];
+        imageFile.ReadHeader(imageShape, IdxReader.ImageRecord);
+        if (imageShape[0] != labelShape[0])
+        {
+            throw new DataFormatException(
+                labelsPath, $"holds {labelShape[0]} labels, but {imagesPath} holds {imageShape[0]} images", byteOffset: 4);
+        }
+
+        byte[] storedLabels = IdxReader.ReadData(labelFile, labelShape[0]);
         int[] labels = new int[storedLabels.Length];
         for (int i = 0; i < storedLabels.Length; i++)
         {
@@ -57,16 +71,8 @@ public static class IdxDataset
             labels[i] = label;
         }
 
-        float[] features = IdxReader.ReadImagesAsFeatures(imagesPath, out int rows, out int columns);
-        int featureCount = rows * columns;
-        int imageCount = features.Length / featureCount;
-        if (imageCount != labels.Length)
-        {
-            throw new DataFormatException(
-                labelsPath, $"holds {labels.Length} labels, but {imagesPath} holds {imageCount} images", byteOffset: 4);
-        }
-
-        return new LabeledDataset(name, featureCount, features, labels, limit);
+        FileRows features = IdxReader.ReadImagesAsRows(imageFile, imageShape[0], imageShape[1], imageShape[2]);
+        return new LabeledDataset(name, features, labels, limit);
     }
 
     /// <summary>Loads an unlabelled dataset from an image file alone.</summary>
@@ -79,8 +85,10 @@ public static class IdxDataset
     {
         ArgumentNullException.ThrowIfNull(imagesPath);
         ArgumentNullException.ThrowIfNull(name);
-        float[] features = IdxReader.ReadImagesAsFeatures(imagesPath, out int rows, out int columns);
-        return new LabeledDataset(name, rows * columns, features, labels: null, classCount: 0);
+        using IdxFile imageFile = IdxFile.Open(imagesPath);
+        Span<int> imageShape = stackalloc int[3];
+        imageFile.ReadHeader(imageShape, IdxReader.ImageRecord);
+        return new LabeledDataset(name, IdxReader.ReadImagesAsRows(imageFile, imageShape[0], imageShape[1], imageShape[2]), labels: null, classCount: 0);
     }
 
     /// <summary>

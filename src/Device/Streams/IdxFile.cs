@@ -155,6 +155,19 @@ internal sealed class IdxFile : IDisposable
         }
     }
 
+    /// <summary>For a plain file: throws when bytes follow the data the header declared, without reading the data.</summary>
+    public void EnsureLength()
+    {
+        long end = HeaderLength + ((long)RecordCount * RecordLength);
+        if (_file.Length > end)
+        {
+            throw new DataFormatException(Path, "unexpected bytes after the data the header declares", end);
+        }
+    }
+
+    /// <summary>Opens the file again for positional reads of its records, which the rows that read them keep open.</summary>
+    public Microsoft.Win32.SafeHandles.SafeFileHandle OpenForRows() => File.OpenHandle(Path, FileMode.Open, FileAccess.Read, FileShare.Read);
+
     /// <summary>Throws when bytes follow the data the header declared, since the header and the data then disagree.</summary>
     public void EnsureEnd()
     {

@@ -1,3 +1,5 @@
+using Microsoft.Win32.SafeHandles;
+
 namespace EdgeIL.Device.Streams;
 
 /// <summary>
@@ -47,35 +49,52 @@ public static class IdxReader
     }
 
     /// <summary>
-    /// Reads an IDX image file straight into features, one float per pixel with its stored value
-    /// (0..255), without holding the bytes and the floats at once.
+    /// Reads the images of an opened IDX image file, whose header has been read, as rows of one float
+    /// per pixel with its stored value (0..255), without holding them in memory: a plain file is read in
+    /// place; a gzip file is decompressed into a <see cref="ScratchFile"/>, up to the size its header
+    /// declares and no further.
     /// </summary>
-    internal static float[] ReadImagesAsFeatures(string path, out int rows, out int columns)
+    internal static FileRows ReadImagesAsRows(IdxFile file, int count, int rows, int columns)
     {
-        using IdxFile file = IdxFile.Open(path);
-        Span<int> dimensions = stackalloc int[3];
-        long length = file.ReadHeader(dimensions, ImageRecord);
-        float[] features = new float[length];
-        byte[] chunk = new byte[1 << 16];
-        for (int start = 0; start < features.Length; start += chunk.Length)
+        int width = rows * columns;
+        if (!file.IsGzip)
         {
-            Span<byte> part = chunk.AsSpan(0, Math.Min(chunk.Length, features.Length - start));
-            if (file.Read(part) < part.Length)
-            {
-                throw file.Truncated();
-            }
-
-            Span<float> destination = features.AsSpan(start, part.Length);
-            for (int i = 0; i < part.Length; i++)
-            {
-                destination[i] = part[i];
-            }
+            file.EnsureLength();
+            return FileRows.Open(file.Path, file.OpenForRows(), RecordingElement.UInt8, width, file.HeaderLength, width, 0, count);
         }
 
-        file.EnsureEnd();
-        rows = dimensions[1];
-        columns = dimensions[2];
-        return features;
+        SafeFileHandle scratch = ScratchFile.Create($"the decompressed images of {file.Path}");
+        try
+        {
+            long length = (long)count * width;
+            byte[] chunk = new byte[1 << 16];
+            for (long done = 0; done < length; done += chunk.Length)
+            {
+                Span<byte> part = chunk.AsSpan(0, (int)Math.Min(chunk.Length, length - done));
+                if (file.Read(part) < part.Length)
+                {
+                    throw file.Truncated();
+                }
+
+                ScratchFile.Write(scratch, part, done);
+            }
+
+            file.EnsureEnd();
+            return FileRows.Open(file.Path, scratch, RecordingElement.UInt8, width, 0, width, 0, count);
+        }
+        catch
+        {
+            scratch.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Reads the <paramref name="length"/> data bytes of a file whose header has been read, and checks that nothing follows.</summary>
+    internal static byte[] ReadData(IdxFile file, int length)
+    {
+        byte[] data = new byte[length];
+        ReadData(file, data);
+        return data;
     }
 
     private static void ReadData(IdxFile file, byte[] destination)

@@ -15,6 +15,7 @@ public sealed class RecordingReader : ISampleStream
     private readonly string _path;
     private readonly int _headerBytes;
     private readonly bool _checked;
+    private readonly int _recordBytes;
     private long _index;
     private bool _disposed;
 
@@ -31,6 +32,7 @@ public sealed class RecordingReader : ISampleStream
         TickHz = tickHz;
         StartUnixMilliseconds = startUnixMilliseconds;
         int recordBytes = _checked ? Recording.RecordBytes(featureCount, element) : Recording.Version1RecordBytes(featureCount, element);
+        _recordBytes = recordBytes;
         long body = Math.Max(0, file.Length - _headerBytes);
         RecordCount = body / recordBytes;
         TruncatedBytes = body % recordBytes;
@@ -203,6 +205,25 @@ public sealed class RecordingReader : ISampleStream
 
         _index++;
         return true;
+    }
+
+    /// <summary>
+    /// The features of this recording's frames as rows read from the file on demand, for replaying it
+    /// in any order without holding it. Read the records through first: that checks every checksum
+    /// and target, and tells which frames to keep.
+    /// </summary>
+    /// <param name="records">The records that become rows, in row order; null for all.</param>
+    /// <returns>The rows, which keep their own handle to the file.</returns>
+    /// <exception cref="DataFormatException">The recording has more frames than a dataset can index.</exception>
+    public FeatureRows OpenRows(int[]? records)
+    {
+        if (RecordCount > Array.MaxLength)
+        {
+            throw new DataFormatException(_path, $"holds {RecordCount} frames, more than the {Array.MaxLength} a replay can index", byteOffset: null);
+        }
+
+        var handle = File.OpenHandle(_path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        return FileRows.Open(_path, handle, Element, FeatureCount, _headerBytes, _recordBytes, Recording.RecordPrefixBytes, (int)RecordCount, records);
     }
 
     /// <inheritdoc/>

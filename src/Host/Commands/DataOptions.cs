@@ -47,6 +47,12 @@ public static class DataOptions
         Description = $"CSV and IDX: the number of classes the labels come from; a label at or above it is refused, naming the file and row. Default: CSV: the largest label + 1, refused above {CsvDataset.MaxUndeclaredClassCount}; IDX: {IdxDataset.MnistClassCount}",
     };
 
+    /// <summary><c>--order</c>.</summary>
+    public static readonly Option<string?> Order = new("--order")
+    {
+        Description = "The order of each pass over the training data: 'file' or 'shuffled' (reshuffled every pass). Default: file for CSV logs and recordings (time series), shuffled for datasets",
+    };
+
     /// <summary>Adds the data options to <paramref name="command"/>.</summary>
     public static void AddTo(Command command)
     {
@@ -56,6 +62,7 @@ public static class DataOptions
         command.Add(TestFile);
         command.Add(TestFraction);
         command.Add(Classes);
+        command.Add(Order);
     }
 
     /// <summary>Loads the data the options name, for <paramref name="task"/>.</summary>
@@ -70,6 +77,13 @@ public static class DataOptions
 
         var csv = new CsvOptions(label == "none" ? null : label, parse.GetValue(TestFile), parse.GetValue(TestFraction), task == LearningTask.Regress, classes);
         TrainTestData data = DatasetCatalog.Load(parse.GetValue(Data)!, csv, parse.GetValue(DataDirectory));
+        data = parse.GetValue(Order) switch
+        {
+            null => data,
+            "file" => data with { Order = StreamOrder.File },
+            "shuffled" => data with { Order = StreamOrder.Shuffled },
+            var other => throw new ArgumentException($"--order {other}: must be 'file' or 'shuffled'."),
+        };
         return task == LearningTask.Regress && data.TargetCount == 0
             ? throw new ArgumentException($"--task regress needs real-valued targets: a CSV file with --label-column naming them; {data.Name} has none.")
             : data;

@@ -68,6 +68,7 @@ public sealed class PredictRunner(TextWriter output)
             ? ["predicted", .. Enumerable.Range(0, model.OutputSize).Select(c => "p" + c.ToString(CultureInfo.InvariantCulture))]
             : data.TargetCount == model.OutputSize ? [.. data.TargetNames] : [.. Enumerable.Range(0, model.OutputSize).Select(c => "y" + c.ToString(CultureInfo.InvariantCulture))];
         float[] outputs = new float[model.OutputSize];
+        float[] features = new float[model.InputSize];
         long written = 0;
         AtomicFile.Write(path, stream =>
         {
@@ -77,7 +78,8 @@ public sealed class PredictRunner(TextWriter output)
             {
                 for (int i = 0; i < part.Count; i++)
                 {
-                    model.Predict(part.GetFeatures(i), outputs);
+                    part.CopyFeatures(i, features);
+                    model.Predict(features, outputs);
                     writer.Write(written.ToString(CultureInfo.InvariantCulture));
                     if (classifier)
                     {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using EdgeIL.Device.Streams;
 using EdgeIL.Host.Data;
 using EdgeIL.Host.Onnx;
 using EdgeIL.Learner;
@@ -94,11 +95,15 @@ public sealed class VerifyOnnxRunner(TextWriter output, TextWriter error)
         {
             output.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"Verifying {onnxPath} ({new FileInfo(onnxPath).Length} bytes) with ONNX Runtime {OrtEnv.Instance().GetVersionString()} against EdgeIL on {data.Test.Name}, {data.Test.Count} samples, {model.Head.ToString().ToLowerInvariant()} head."));
+                $"Verifying {onnxPath} ({new FileInfo(onnxPath).Length} bytes) with ONNX Runtime {OrtEnv.Instance().GetVersionString()} against EdgeIL on {data.Test.Name}, {Math.Min(data.Test.Count, HeldOut.MaxRows)} samples, {model.Head.ToString().ToLowerInvariant()} head."));
             bool agrees = true;
+
+            // Read once, whole, and so at most HeldOut.MaxRows rows: a test file given with --test may be larger.
+            LabeledDataset compared = data.Test.Count <= HeldOut.MaxRows ? data.Test : data.Test.Slice(0, HeldOut.MaxRows, data.Test.Name);
+            float[] testFeatures = compared.CopyAllFeatures();
             foreach (int batchSize in VerifyOnnxCommand.BatchSizes)
             {
-                OnnxComparison comparison = OnnxRuntimeComparison.Compare(model, session, data.Test.Features, data.Test.Count, batchSize);
+                OnnxComparison comparison = OnnxRuntimeComparison.Compare(model, session, testFeatures, compared.Count, batchSize);
                 bool ok = comparison.Agrees(model.Head, tolerance);
                 agrees &= ok;
                 string probabilities = comparison.ProbabilitiesDifference is { } p ? string.Create(CultureInfo.InvariantCulture, $", probabilities {p:G3}") : string.Empty;

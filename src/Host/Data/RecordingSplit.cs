@@ -16,45 +16,31 @@ public static class RecordingSplit
     /// <summary>Loads <paramref name="path"/>, holding out the last <paramref name="testFraction"/> of its frames.</summary>
     public static TrainTestData Load(string path, double testFraction)
     {
-        if (testFraction is not (> 0 and < 1))
-        {
-            throw new ArgumentException($"--test-fraction {testFraction}: must be between 0 and 1 (exclusive).");
-        }
-
         string name = Path.GetFileNameWithoutExtension(path);
         using RecordingReader reader = RecordingReader.Open(path);
         bool labelled = reader.ClassCount > 0;
-        var features = new List<float>();
+
+        // One pass checks every record and picks the frames to keep; the frames themselves stay in the
+        // file and are read again on demand, so a recording of any size replays in bounded memory.
+        var records = new List<int>();
         var labels = new List<int>();
         float[] frame = new float[reader.FeatureCount];
-        while (reader.TryRead(frame, out int label))
+        for (int record = 0; reader.TryRead(frame, out int label); record++)
         {
             if (labelled && label < 0)
             {
                 continue;
             }
 
-            features.AddRange(frame);
+            records.Add(record);
             labels.Add(label);
         }
 
         int count = labels.Count;
-        int testCount = (int)Math.Round(count * testFraction);
-        if (testCount < 1 || testCount >= count)
-        {
-            throw new DataFormatException($"{path}: {count} {(labelled ? "labelled " : string.Empty)}frames are too few to hold out {testFraction:P0} for testing.");
-        }
-
-        int width = reader.FeatureCount;
-        float[] all = [.. features];
-        int[] allLabels = [.. labels];
-        LabeledDataset Part(int start, int length, string part) => new(
-            $"{name}/{part}",
-            width,
-            all[(start * width)..((start + length) * width)],
-            labelled ? allLabels[start..(start + length)] : null,
-            labelled ? reader.ClassCount : 0);
+        int testCount = HeldOut.Count(path, count, testFraction, labelled ? "labelled frames" : "frames");
+        FeatureRows rows = reader.OpenRows(count == reader.RecordCount ? null : [.. records]);
+        var all = new LabeledDataset(name, rows, labelled ? [.. labels] : null, labelled ? reader.ClassCount : 0);
         DataKind kind = reader.Element == RecordingElement.UInt8 ? DataKind.Pixels : DataKind.Sensor;
-        return new TrainTestData(name, Part(0, count - testCount, "train"), Part(count - testCount, testCount, "test"), kind);
+        return new TrainTestData(name, all.Slice(0, count - testCount, $"{name}/train"), all.Slice(count - testCount, testCount, $"{name}/test"), kind) { Order = StreamOrder.File };
     }
 }

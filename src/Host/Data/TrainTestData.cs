@@ -21,7 +21,7 @@ public sealed record TrainTestData(string Name, LabeledDataset Train, LabeledDat
 {
     /// <summary>
     /// For regression: the names of the real-valued targets, which the datasets hold as their
-    /// <see cref="LabeledDataset.Targets"/>, apart from the inputs. Empty otherwise.
+    /// targets (<see cref="LabeledDataset.CopyTargets"/>), apart from the inputs. Empty otherwise.
     /// </summary>
     public IReadOnlyList<string> TargetNames { get; init; } = [];
 
@@ -42,9 +42,15 @@ public sealed record TrainTestData(string Name, LabeledDataset Train, LabeledDat
     public Func<ulong, long, ISampleStream>? TrainGenerator { get; init; }
 
     /// <summary>
-    /// The training stream of a run: the generator's, or <see cref="Train"/> replayed in an order
-    /// reshuffled at every pass until <paramref name="samples"/> have been read.
+    /// Gets the order of each pass over <see cref="Train"/>: shuffled for datasets of independent
+    /// samples, file order for sensor logs and recordings, which are time series.
+    /// </summary>
+    public StreamOrder Order { get; init; } = StreamOrder.Shuffled;
+
+    /// <summary>
+    /// The training stream of a run: the generator's, or passes over <see cref="Train"/> in
+    /// <see cref="Order"/> until <paramref name="samples"/> have been read.
     /// </summary>
     public ISampleStream OpenTrainStream(ulong seed, long samples) =>
-        TrainGenerator?.Invoke(seed, samples) ?? new DatasetStream(Train, seed, samples, cycle: true);
+        TrainGenerator?.Invoke(seed, samples) ?? new DatasetStream(Train, seed, samples, cycle: true, Order);
 }

@@ -103,7 +103,7 @@ public sealed class DataConstrainedExperiment : OnlineRunExperiment
         int[] labels = new int[kept.Count];
         for (int i = 0; i < kept.Count; i++)
         {
-            train.GetFeatures(kept[i]).CopyTo(features.AsSpan(i * train.FeatureCount, train.FeatureCount));
+            train.CopyFeatures(kept[i], features.AsSpan(i * train.FeatureCount, train.FeatureCount));
             labels[i] = train.GetLabel(kept[i]);
         }
 

@@ -278,10 +278,12 @@ public sealed class LifelongExperiment : OnlineRunExperiment
         Mlp model = first.Result.Learner.Model;
         LabeledDataset test = first.Run.Data.Test;
         float[] standardised = new float[model.InputSize];
+        float[] raw = new float[model.InputSize];
         double sum = 0;
         for (int i = 0; i < test.Count; i++)
         {
-            model.Input.Apply(test.GetFeatures(i), standardised);
+            test.CopyFeatures(i, raw);
+            model.Input.Apply(raw, standardised);
             sum += TensorPrimitives.SumOfSquares(standardised) / standardised.Length;
         }
 

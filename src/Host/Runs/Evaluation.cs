@@ -30,6 +30,7 @@ public sealed class TestEvaluator
     private readonly int _count;
     private readonly float[] _logits;
     private readonly float[] _target;
+    private readonly float[] _features;
 
     /// <summary>Evaluates on the first <paramref name="count"/> samples of <paramref name="test"/> (all when null).</summary>
     /// <param name="test">The held-out samples, with their labels or regression targets.</param>
@@ -41,6 +42,7 @@ public sealed class TestEvaluator
         _count = Math.Min(count ?? test.Count, test.Count);
         _logits = new float[outputs];
         _target = new float[outputs];
+        _features = new float[test.FeatureCount];
     }
 
     /// <summary>Held-out accuracy and mean cross-entropy of a classifier.</summary>
@@ -50,7 +52,8 @@ public sealed class TestEvaluator
         double loss = 0;
         for (int i = 0; i < _count; i++)
         {
-            model.ComputeLogits(_test.GetFeatures(i), _logits);
+            _test.CopyFeatures(i, _features);
+            model.ComputeLogits(_features, _logits);
             int label = _test.GetLabel(i);
             correct += TensorPrimitives.IndexOfMax(_logits) == label ? 1 : 0;
             Array.Clear(_target);
@@ -70,9 +73,9 @@ public sealed class TestEvaluator
         double loss = 0;
         for (int i = 0; i < _count; i++)
         {
-            ReadOnlySpan<float> raw = _test.GetFeatures(i);
-            model.Input.Apply(raw, _target);
-            model.ComputeLogits(raw, _logits);
+            _test.CopyFeatures(i, _features);
+            model.Input.Apply(_features, _target);
+            model.ComputeLogits(_features, _logits);
             loss += OutputFunctions.Loss(model.Head, _logits, _target);
         }
 
@@ -90,8 +93,10 @@ public sealed class TestEvaluator
         double loss = 0;
         for (int i = 0; i < _count; i++)
         {
-            model.ComputeLogits(_test.GetFeatures(i), _logits);
-            loss += OutputFunctions.Loss(model.Head, _logits, _test.GetTargets(i));
+            _test.CopyFeatures(i, _features);
+            _test.CopyTargets(i, _target);
+            model.ComputeLogits(_features, _logits);
+            loss += OutputFunctions.Loss(model.Head, _logits, _target.AsSpan(0, _test.TargetCount));
         }
 
         loss /= _count;

@@ -213,7 +213,7 @@ public sealed class DeviceRuntimeTests
         var dataset = LoopHarness.SeparableDataset(60, seed: 1);
         for (int i = 0; i < dataset.Count; i++)
         {
-            csv.AppendJoin(',', dataset.GetFeatures(i).ToArray().Select(v => v.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            csv.AppendJoin(',', dataset.CopyFeatures(i).Select(v => v.ToString(System.Globalization.CultureInfo.InvariantCulture)));
             csv.Append(',').Append(dataset.GetLabel(i)).Append('\n');
         }
 

@@ -252,7 +252,7 @@ public class OnnxCommandTests
         var learner = new OnlineLearner(model, LearningAlgorithm.ILProx);
         for (int i = 0; i < 200; i++)
         {
-            learner.LearnClass(SampleData.Sample.Train.GetFeatures(i), SampleData.Sample.Train.GetLabel(i));
+            learner.LearnClass(SampleData.Sample.Train.CopyFeatures(i), SampleData.Sample.Train.GetLabel(i));
         }
 
         CheckpointFile.Save(learner, folder.File("model.edgeil"));
