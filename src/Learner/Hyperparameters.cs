@@ -39,11 +39,25 @@ public sealed record Hyperparameters
     /// <summary>Adam's denominator constant, range &gt; 0.</summary>
     public float AdamEpsilon { get; init; } = 1e-8f;
 
+    /// <summary>
+    /// Samples between two rebalancings of the hidden units (<see cref="UnitBalance"/>), range
+    /// 0..<see cref="LearnerLimits.MaximumBalanceInterval"/>; 0 is the paper's rule, without them.
+    /// Read by the normalised rules without Adam (IL-prox, IL-prox Fast, BP-prox), whose default is 10.
+    /// </summary>
+    public int BalanceInterval { get; init; }
+
+    /// <summary>
+    /// The rebalancing interval of the rules that read it: often enough that no unit drifts far
+    /// between two rebalancings, rare enough that its O(weights) cost is a tenth of a forward pass
+    /// per sample (docs/algorithms.md, "Unit balance").
+    /// </summary>
+    public const int DefaultBalanceInterval = 10;
+
     /// <summary>The defaults of <c>docs/algorithms.md</c> for <paramref name="algorithm"/>.</summary>
     public static Hyperparameters For(LearningAlgorithm algorithm) => algorithm switch
     {
-        LearningAlgorithm.ILProx => new() { Alpha = 5f, Iterations = 25, GammaBottom = 0.015f, GammaTop = 0.015f },
-        LearningAlgorithm.ILProxFast => new() { Alpha = 5f, Iterations = 12, GammaBottom = 0.025f, GammaTop = 0f },
+        LearningAlgorithm.ILProx => new() { Alpha = 5f, Iterations = 25, GammaBottom = 0.015f, GammaTop = 0.015f, BalanceInterval = DefaultBalanceInterval },
+        LearningAlgorithm.ILProxFast => new() { Alpha = 5f, Iterations = 12, GammaBottom = 0.025f, GammaTop = 0f, BalanceInterval = DefaultBalanceInterval },
         LearningAlgorithm.ILSgd => new() { LearningRate = 0.05f, Iterations = 25, GammaBottom = 0.02f, GammaTop = 0.015f },
 
         // algorithms.md gives no learning rate for IL-Adam: it takes BP-Adam's, so the two differ only in their gradients.
@@ -53,7 +67,7 @@ public sealed record Hyperparameters
         LearningAlgorithm.ILProxAdam => new() { Alpha = 5f, LearningRate = 3e-5f, Iterations = 20, GammaBottom = 0.02f, GammaTop = 0.015f },
         LearningAlgorithm.BPSgd => new() { LearningRate = 0.015f, Iterations = 0 },
         LearningAlgorithm.BPAdam => new() { LearningRate = 1e-4f, Iterations = 0 },
-        LearningAlgorithm.BPProx => new() { Alpha = 5f, Iterations = 0 },
+        LearningAlgorithm.BPProx => new() { Alpha = 5f, Iterations = 0, BalanceInterval = DefaultBalanceInterval },
         _ => throw new ArgumentOutOfRangeException(nameof(algorithm), algorithm, "Unknown learning algorithm."),
     };
 
@@ -67,9 +81,10 @@ public sealed record Hyperparameters
     /// <param name="iterations">The inference budget T, or null.</param>
     /// <param name="gammaBottom">The bottom-up inference rate, or null.</param>
     /// <param name="gammaTop">The top-down inference rate, or null.</param>
+    /// <param name="balanceInterval">The samples between two rebalancings of the hidden units, or null.</param>
     /// <returns>The settings with the overrides applied; not validated.</returns>
     public Hyperparameters With(
-        float? alpha = null, float? learningRate = null, float? epsilon = null, int? iterations = null, float? gammaBottom = null, float? gammaTop = null) =>
+        float? alpha = null, float? learningRate = null, float? epsilon = null, int? iterations = null, float? gammaBottom = null, float? gammaTop = null, int? balanceInterval = null) =>
         this with
         {
             Alpha = alpha ?? Alpha,
@@ -78,6 +93,7 @@ public sealed record Hyperparameters
             Iterations = iterations ?? Iterations,
             GammaBottom = gammaBottom ?? GammaBottom,
             GammaTop = gammaTop ?? GammaTop,
+            BalanceInterval = balanceInterval ?? BalanceInterval,
         };
 
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first setting out of its range.</summary>
@@ -97,6 +113,7 @@ public sealed record Hyperparameters
         // numerical guard relies on; every configuration in common use satisfies it.
         Check(AdamBeta1 >= 0 && AdamBeta1 < 1 && AdamBeta1 * AdamBeta1 < AdamBeta2, nameof(AdamBeta1), AdamBeta1, "must be in [0, 1) with beta1^2 < beta2");
         Check(float.IsFinite(AdamEpsilon) && AdamEpsilon > 0, nameof(AdamEpsilon), AdamEpsilon, "must be finite and > 0");
+        Check(BalanceInterval is >= 0 and <= LearnerLimits.MaximumBalanceInterval, nameof(BalanceInterval), BalanceInterval, $"must be in 0..{LearnerLimits.MaximumBalanceInterval}");
 
         static void Check(bool ok, string name, object value, string rule)
         {

@@ -34,6 +34,9 @@ public static class LearnerLimits
     /// <summary>The largest NLMS damping epsilon.</summary>
     public const float MaximumEpsilon = 1e6f;
 
+    /// <summary>The most samples between two rebalancings of the hidden units (0 turns rebalancing off).</summary>
+    public const int MaximumBalanceInterval = 1_000_000;
+
     /// <summary>
     /// The largest value of a sample counter (samples seen, Adam's step count, the input stage's
     /// observed count). Half of <see cref="long.MaxValue"/>: a counter loaded at the limit can

@@ -37,6 +37,8 @@ public sealed class OnlineLearner
     private readonly float[] _oneHot;
     private readonly ForwardBound _forwardBound;
     private readonly float[] _layerScale;
+    private readonly float[] _balanceColumns;
+    private readonly float[] _balanceFactors;
     private readonly double _adamRatioBound;
     private LearnerWorkspace? _batchWorkspace;
     private float[][]? _batchWeightDirection;
@@ -64,6 +66,9 @@ public sealed class OnlineLearner
         _oneHot = new float[model.OutputSize];
         _forwardBound = new ForwardBound(model);
         _layerScale = new float[model.LayerCount];
+        int widestHidden = model.LayerCount > 1 ? model.LayerSizes[1..^1].ToArray().Max() : 0;
+        _balanceColumns = new float[widestHidden];
+        _balanceFactors = new float[widestHidden];
         double beta1 = hyperparameters.AdamBeta1, beta2 = hyperparameters.AdamBeta2;
 
         // With beta1^2 < beta2, Cauchy-Schwarz bounds |m_hat| / sqrt(s_hat) by this constant for
@@ -206,12 +211,31 @@ public sealed class OnlineLearner
 
         float change = Apply(workspace, batchSize);
         SamplesSeen += batchSize;
+        RebalanceWhenDue(batchSize);
         if (Probe is { } probe && batchSize == 1)
         {
             probe.Record(workspace, _layerScale, Hyperparameters.Epsilon, Algorithm.IsNormalized(), Adam is not null);
         }
 
         return new LearnResult(loss, change, iterations, LearnStatus.Applied);
+    }
+
+    /// <summary>
+    /// Rebalances the hidden units (<see cref="UnitBalance"/>) each time the samples seen pass a
+    /// multiple of <see cref="Hyperparameters.BalanceInterval"/>, for the normalised rules without Adam
+    /// (Adam's moments are per weight and would no longer match rescaled weights). The count is the
+    /// checkpointed one, so a resumed learner rebalances when an uninterrupted one would have.
+    /// </summary>
+    private void RebalanceWhenDue(int batchSize)
+    {
+        int interval = Hyperparameters.BalanceInterval;
+        if (interval > 0 && Adam is null && Algorithm.IsNormalized() && Model.LayerCount > 1
+            && SamplesSeen / interval != (SamplesSeen - batchSize) / interval)
+        {
+            // The function is unchanged but the per-layer bounds are not: MarkChanged makes the
+            // guard recompute them exactly before the next step.
+            UnitBalance.Apply(Model, _balanceColumns, _balanceFactors);
+        }
     }
 
     /// <summary>The batch-1 buffers, whose final activities and errors the property tests inspect.</summary>

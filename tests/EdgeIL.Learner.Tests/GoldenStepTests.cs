@@ -41,6 +41,29 @@ public class GoldenStepTests
         Assert.Contains(GoldenCase.All, c => c.Head == OutputHead.Sigmoid);
     }
 
+    [Fact]
+    public void UnitBalanceCase_LearnedWithThePapersRule_DepartsAfterTheFirstRebalancing()
+    {
+        // The balance cases must test the balance: without it the autoencoder case matches its
+        // vectors up to step 10, where the first rebalancing happens, and not after.
+        GoldenCase golden = GoldenCase.Named("il-prox-sigmoid-autoencoder-balance");
+        Mlp model = golden.CreateModel();
+        var learner = new OnlineLearner(model, golden.Algorithm, golden.Hyperparameters with { BalanceInterval = 0 });
+        double[] worst = new double[golden.Samples.Length];
+        for (int step = 0; step < golden.Samples.Length; step++)
+        {
+            learner.Learn(golden.Samples[step].Input, golden.Samples[step].Label);
+            for (int n = 0; n < model.LayerCount; n++)
+            {
+                float[] weights = model.GetWeights(n).ToArray();
+                worst[step] = Math.Max(worst[step], golden.AfterEachStep[step].Weights[n].Select((w, i) => Math.Abs(w - weights[i])).Max());
+            }
+        }
+
+        Assert.All(worst[..9], difference => Assert.True(difference < 1e-5, $"{difference}"));
+        Assert.True(worst[9] > 1e-2, $"After the first rebalancing the paper's rule differs by only {worst[9]}.");
+    }
+
     /// <summary>
     /// float32 against float64: relative 1e-4 of the larger magnitude, with an absolute floor for
     /// entries near zero where relative error means nothing.

@@ -3,8 +3,10 @@ using System.Text.Json;
 namespace EdgeIL.Learner.Tests;
 
 /// <summary>
-/// The golden vectors of <c>Golden/steps.json</c>: weights after each online step of tiny networks,
-/// computed in float64 from the algorithm specification by an independent implementation.
+/// The golden vectors of <c>Golden/*.json</c>: weights after each online step of tiny networks,
+/// computed in float64 by independent implementations: <c>steps.json</c> from the algorithm
+/// specification (the paper's rules), <c>unit-balance.json</c> by <c>make_unit_balance_cases.py</c>
+/// for EdgeIL's unit balance (docs/algorithms.md).
 /// </summary>
 internal sealed record GoldenCase(
     string Name, LearningAlgorithm Algorithm, OutputHead Head, int[] Sizes, Hyperparameters Hyperparameters,
@@ -41,44 +43,56 @@ internal sealed record GoldenCase(
 
     private static GoldenCase[] Load()
     {
-        string path = Path.Combine(AppContext.BaseDirectory, "Golden", "steps.json");
-        using JsonDocument document = JsonDocument.Parse(File.ReadAllBytes(path));
         var cases = new List<GoldenCase>();
-        foreach (JsonElement c in document.RootElement.GetProperty("cases").EnumerateArray())
+        foreach (string path in Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Golden"), "*.json").Order(StringComparer.Ordinal))
         {
-            LearningAlgorithm algorithm = LearningAlgorithms.Parse(c.GetProperty("algorithm").GetString()!);
-            OutputHead head = c.GetProperty("head").GetString() switch
+            using JsonDocument document = JsonDocument.Parse(File.ReadAllBytes(path));
+            foreach (JsonElement c in document.RootElement.GetProperty("cases").EnumerateArray())
             {
-                "softmax" => OutputHead.Softmax,
-                "sigmoid" => OutputHead.Sigmoid,
-                var other => throw new InvalidDataException($"Unknown head {other}."),
-            };
-            int[] sizes = c.GetProperty("sizes").EnumerateArray().Select(e => e.GetInt32()).ToArray();
-            Hyperparameters hyperparameters = Hyperparameters.For(algorithm);
-            foreach (JsonProperty p in c.GetProperty("hyperparameters").EnumerateObject())
-            {
-                float value = p.Value.GetSingle();
-                hyperparameters = p.Name switch
-                {
-                    "alpha" => hyperparameters with { Alpha = value },
-                    "eps" => hyperparameters with { Epsilon = value },
-                    "T" => hyperparameters with { Iterations = (int)value },
-                    "gamma_bot" => hyperparameters with { GammaBottom = value },
-                    "gamma_top" => hyperparameters with { GammaTop = value },
-                    "lr" => hyperparameters with { LearningRate = value },
-                    _ => throw new InvalidDataException($"Unknown hyperparameter {p.Name}."),
-                };
+                cases.Add(Case(c));
             }
-
-            var samples = c.GetProperty("samples").EnumerateArray()
-                .Select(s => (Floats(s.GetProperty("x")), Floats(s.GetProperty("y"))))
-                .ToArray();
-            GoldenParameters[] steps = c.GetProperty("after_each_step").EnumerateArray().Select(Parameters).ToArray();
-            string name = $"{algorithm.Name()}-{c.GetProperty("head").GetString()}-eps{hyperparameters.Epsilon}";
-            cases.Add(new GoldenCase(name, algorithm, head, sizes, hyperparameters, Parameters(c.GetProperty("initial")), samples, steps));
         }
 
         return [.. cases];
+    }
+
+    private static GoldenCase Case(JsonElement c)
+    {
+        LearningAlgorithm algorithm = LearningAlgorithms.Parse(c.GetProperty("algorithm").GetString()!);
+        OutputHead head = c.GetProperty("head").GetString() switch
+        {
+            "softmax" => OutputHead.Softmax,
+            "sigmoid" => OutputHead.Sigmoid,
+            var other => throw new InvalidDataException($"Unknown head {other}."),
+        };
+        int[] sizes = c.GetProperty("sizes").EnumerateArray().Select(e => e.GetInt32()).ToArray();
+
+        // A case without balance_interval is the paper's rule, which has no unit balance.
+        Hyperparameters hyperparameters = Hyperparameters.For(algorithm) with { BalanceInterval = 0 };
+        foreach (JsonProperty p in c.GetProperty("hyperparameters").EnumerateObject())
+        {
+            float value = p.Value.GetSingle();
+            hyperparameters = p.Name switch
+            {
+                "alpha" => hyperparameters with { Alpha = value },
+                "eps" => hyperparameters with { Epsilon = value },
+                "T" => hyperparameters with { Iterations = (int)value },
+                "gamma_bot" => hyperparameters with { GammaBottom = value },
+                "gamma_top" => hyperparameters with { GammaTop = value },
+                "lr" => hyperparameters with { LearningRate = value },
+                "balance_interval" => hyperparameters with { BalanceInterval = (int)value },
+                _ => throw new InvalidDataException($"Unknown hyperparameter {p.Name}."),
+            };
+        }
+
+        var samples = c.GetProperty("samples").EnumerateArray()
+            .Select(s => (Floats(s.GetProperty("x")), Floats(s.GetProperty("y"))))
+            .ToArray();
+        GoldenParameters[] steps = c.GetProperty("after_each_step").EnumerateArray().Select(Parameters).ToArray();
+        string name = c.TryGetProperty("name", out JsonElement given)
+            ? given.GetString()!
+            : $"{algorithm.Name()}-{c.GetProperty("head").GetString()}-eps{hyperparameters.Epsilon}";
+        return new GoldenCase(name, algorithm, head, sizes, hyperparameters, Parameters(c.GetProperty("initial")), samples, steps);
     }
 
     private static GoldenParameters Parameters(JsonElement element) => new(

@@ -95,6 +95,11 @@ public static class ConfigurationValidator
             errors.Range("model.epsilon", epsilon, 0, LearnerLimits.MaximumEpsilon);
         }
 
+        if (model.BalanceInterval is { } balanceInterval)
+        {
+            errors.Range("model.balanceInterval", balanceInterval, 0, LearnerLimits.MaximumBalanceInterval);
+        }
+
         errors.Defined("model.inputScaling", model.InputScaling);
         if (!float.IsFinite(model.InputOffset))
         {

@@ -126,6 +126,13 @@ public sealed class ModelSettings
     /// </summary>
     public float? Epsilon { get; set; }
 
+    /// <summary>
+    /// Gets the samples between two rebalancings of the hidden units (IL-prox, IL-prox Fast, BP-prox),
+    /// range 0..1,000,000; null for the default 10. 0 is the paper's rule, which collapses on a long
+    /// self-supervised stream (docs/algorithms.md, "Unit balance").
+    /// </summary>
+    public int? BalanceInterval { get; set; }
+
     /// <summary>Gets the input stage: <c>fixed</c> (offset and scale below) or <c>standardize</c> (running mean and deviation).</summary>
     [JsonConverter(typeof(ConfigurationEnumConverter<InputScaling>))]
     public InputScaling InputScaling { get; set; } = InputScaling.Fixed;

@@ -329,7 +329,7 @@ public sealed class DeviceRuntime : IDisposable
 
     /// <summary>The settings the configuration gives, on top of <paramref name="current"/> (the defaults, or a resumed checkpoint's).</summary>
     private static Hyperparameters Configured(ModelSettings settings, Hyperparameters current) =>
-        current.With(alpha: settings.Alpha, learningRate: settings.LearningRate, epsilon: settings.Epsilon, iterations: settings.Iterations);
+        current.With(alpha: settings.Alpha, learningRate: settings.LearningRate, epsilon: settings.Epsilon, iterations: settings.Iterations, balanceInterval: settings.BalanceInterval);
 
     private static IFrameSource OpenSource(LoadedConfiguration loaded, DeviceEnvironment environment)
     {

@@ -64,6 +64,12 @@ public static class LearnerOptions
         Description = "Weight of the top-down term of the activity step. Default: algorithms.md's for the rule",
     };
 
+    /// <summary><c>--balance-every</c>.</summary>
+    public static readonly Option<int?> BalanceInterval = new("--balance-every")
+    {
+        Description = $"Samples between two rebalancings of the hidden units in il-prox, il-prox-fast and bp-prox; 0 for the paper's rule without them (docs/algorithms.md, \"Unit balance\"). Default: {Learner.Hyperparameters.DefaultBalanceInterval}",
+    };
+
     /// <summary>Adds the options to <paramref name="command"/>.</summary>
     public static void AddTo(Command command)
     {
@@ -76,6 +82,7 @@ public static class LearnerOptions
         command.Add(Iterations);
         command.Add(GammaBottom);
         command.Add(GammaTop);
+        command.Add(BalanceInterval);
     }
 
     /// <summary>The rule named by <c>--algorithm</c>.</summary>
@@ -90,7 +97,8 @@ public static class LearnerOptions
             epsilon: parse.GetValue(Epsilon),
             iterations: parse.GetValue(Iterations),
             gammaBottom: parse.GetValue(GammaBottom),
-            gammaTop: parse.GetValue(GammaTop));
+            gammaTop: parse.GetValue(GammaTop),
+            balanceInterval: parse.GetValue(BalanceInterval));
         h.Validate();
         return h;
     }

@@ -128,7 +128,7 @@ internal static class CheckpointDecoder
         (int[] sizes, OutputHead head) = ReadArchitecture(Required(CheckpointFormat.ArchitectureTag), filePath);
         InputStageState inputStage = ReadInputStage(Required(CheckpointFormat.InputStageTag), sizes[0], filePath);
         LearningAlgorithm algorithm = ReadAlgorithm(Required(CheckpointFormat.AlgorithmTag), filePath);
-        Hyperparameters hyperparameters = ReadHyperparameters(Required(CheckpointFormat.HyperparametersTag), filePath);
+        Hyperparameters hyperparameters = ReadHyperparameters(Required(CheckpointFormat.HyperparametersTag), algorithm, filePath);
         (float[][] weights, float[][] biases) = ReadParameters(Required(CheckpointFormat.ParametersTag), sizes, filePath);
         bool hasAdam = sections.TryGetValue(CheckpointFormat.AdamTag, out SectionRange adamRange);
         AdamMoments? adam = null;
@@ -322,12 +322,15 @@ internal static class CheckpointDecoder
             : throw Fail(filePath, $"section ALGO: unknown learning algorithm '{name}' (known: {string.Join(", ", LearningAlgorithms.Names)})");
     }
 
-    /// <summary>Mirrors <c>CheckpointEncoder.WriteHyperparameters</c>.</summary>
-    private static Hyperparameters ReadHyperparameters(ReadOnlySpan<byte> payload, string? filePath)
+    /// <summary>
+    /// Mirrors <c>CheckpointEncoder.WriteHyperparameters</c>. A section without the last setting
+    /// (written before it existed) is read too; see FORMAT.md for the value it then takes.
+    /// </summary>
+    private static Hyperparameters ReadHyperparameters(ReadOnlySpan<byte> payload, LearningAlgorithm algorithm, string? filePath)
     {
-        if (payload.Length != sizeof(float) * CheckpointFormat.HyperparameterCount)
+        if (payload.Length != sizeof(float) * CheckpointFormat.HyperparameterCount && payload.Length != sizeof(float) * CheckpointFormat.FirstHyperparameterCount)
         {
-            throw Fail(filePath, $"section HYPR has {payload.Length} bytes; this EdgeIL knows {CheckpointFormat.HyperparameterCount} settings ({sizeof(float) * CheckpointFormat.HyperparameterCount} bytes)");
+            throw Fail(filePath, $"section HYPR has {payload.Length} bytes; this EdgeIL knows {CheckpointFormat.HyperparameterCount} settings ({sizeof(float) * CheckpointFormat.HyperparameterCount} bytes, or {sizeof(float) * CheckpointFormat.FirstHyperparameterCount} from before the balance interval)");
         }
 
         var reader = new SectionReader(payload, "HYPR", filePath);
@@ -344,6 +347,10 @@ internal static class CheckpointDecoder
             AdamBeta1 = reader.ReadSingle("AdamBeta1"),
             AdamBeta2 = reader.ReadSingle("AdamBeta2"),
             AdamEpsilon = reader.ReadSingle("AdamEpsilon"),
+
+            // An older checkpoint takes the rule's default rather than 0, the setting's "old
+            // behaviour": without it a resumed IL-prox model collapses on a long stream (FORMAT.md).
+            BalanceInterval = reader.Remaining > 0 ? reader.ReadInt32("BalanceInterval") : Hyperparameters.For(algorithm).BalanceInterval,
         };
         try
         {

@@ -203,6 +203,7 @@ internal sealed class CheckpointEncoder
         writer.WriteSingle(settings.AdamBeta1);
         writer.WriteSingle(settings.AdamBeta2);
         writer.WriteSingle(settings.AdamEpsilon);
+        writer.WriteInt32(settings.BalanceInterval);
     }
 
     private static void RequireFinite<T>(ReadOnlySpan<T> values, string what)

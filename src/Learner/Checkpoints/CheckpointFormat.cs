@@ -25,7 +25,10 @@ internal static class CheckpointFormat
     public static long MaximumLength => Array.MaxLength;
 
     /// <summary>The settings of <see cref="Hyperparameters"/>, each 4 bytes, in the order FORMAT.md gives.</summary>
-    public const int HyperparameterCount = 11;
+    public const int HyperparameterCount = 12;
+
+    /// <summary>The settings a checkpoint written before <see cref="Hyperparameters.BalanceInterval"/> existed holds.</summary>
+    public const int FirstHyperparameterCount = 11;
 
     public const uint ArchitectureTag = 'A' | ('R' << 8) | ('C' << 16) | ('H' << 24);
 

@@ -57,6 +57,7 @@ internal static class MetadataText
             json.WriteNumber("adamBeta1", settings.AdamBeta1);
             json.WriteNumber("adamBeta2", settings.AdamBeta2);
             json.WriteNumber("adamEpsilon", settings.AdamEpsilon);
+            json.WriteNumber("balanceInterval", settings.BalanceInterval);
             json.WriteEndObject();
         }
 
@@ -102,6 +103,7 @@ internal static class MetadataText
                 AdamBeta1 = Single(root, "adamBeta1", defaults.AdamBeta1),
                 AdamBeta2 = Single(root, "adamBeta2", defaults.AdamBeta2),
                 AdamEpsilon = Single(root, "adamEpsilon", defaults.AdamEpsilon),
+                BalanceInterval = root.TryGetProperty("balanceInterval", out JsonElement balance) ? balance.GetInt32() : defaults.BalanceInterval,
             };
             settings.Validate();
             result = settings;

@@ -91,17 +91,17 @@ public class CheckpointTests
 
         // The hex dump of FORMAT.md's worked example, byte for byte.
         byte[] expected = Convert.FromHexString(
-            "8945444745494C0A" + "01000000" + "AE00000000000000"
+            "8945444745494C0A" + "01000000" + "B200000000000000"
             + "4152434815000000" + "02000000" + "0100000001000000" + "08" + "6964656E74697479"
             + "494E50540E000000" + "05" + "6669786564" + "00000000" + "0000803F"
             + "414C474F07000000" + "06" + "62702D736764"
-            + "485950522C000000" + "0000A040" + "8FC2753C" + "00000000" + "8FC2753C" + "8FC2753C" + "00000000"
-            + "0000803E" + "3333733F" + "6666663F" + "77BE7F3F" + "77CC2B32"
+            + "4859505230000000" + "0000A040" + "8FC2753C" + "00000000" + "8FC2753C" + "8FC2753C" + "00000000"
+            + "0000803E" + "3333733F" + "6666663F" + "77BE7F3F" + "77CC2B32" + "00000000"
             + "5041524D08000000" + "0000003F" + "000080BE"
             + "50524F4708000000" + "2A00000000000000"
-            + "17AB4F09");
+            + "D2C9CD1C");
         Assert.Equal(expected, bytes);
-        Assert.Equal(Crc32.HashToUInt32(bytes.AsSpan(0, 170)), BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(170)));
+        Assert.Equal(Crc32.HashToUInt32(bytes.AsSpan(0, 174)), BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(174)));
     }
 
     [Fact]

@@ -1,0 +1,159 @@
+using System.Buffers.Binary;
+using System.IO.Hashing;
+using System.Text;
+using EdgeIL.Learner.Checkpoints;
+
+namespace EdgeIL.Learner.Tests;
+
+public class UnitBalanceTests
+{
+    [Fact]
+    public void Apply_RandomNetwork_KeepsEveryPredictionAndEqualisesEachUnitsNorms()
+    {
+        Mlp model = RandomModel([7, 6, 3, 6, 5], seed: 3);
+
+        // Put units far out of balance first, as a long stream does.
+        float[] first = model.GetWeights(0).ToArray();
+        for (int i = 0; i < first.Length; i++)
+        {
+            first[i] *= 5f;
+        }
+
+        model.SetWeights(0, first);
+        float[][] inputs = [.. Enumerable.Range(0, 20).Select(i => TestData.Uniform(7, 100 + i))];
+        float[][] before = [.. inputs.Select(x => Logits(model, x))];
+
+        // One sweep balances each unit as it is visited, and a later layer's sweep unsettles the
+        // units before it a little; repeated sweeps (one per interval on a stream) converge.
+        for (int pass = 0; pass < 60; pass++)
+        {
+            UnitBalance.Apply(model, new float[6], new float[6]);
+        }
+
+        for (int s = 0; s < inputs.Length; s++)
+        {
+            float[] after = Logits(model, inputs[s]);
+            for (int k = 0; k < after.Length; k++)
+            {
+                Assert.True(Math.Abs(after[k] - before[s][k]) <= 1e-5 * Math.Max(1, Math.Abs(before[s][k])), $"sample {s} output {k}: {before[s][k]} became {after[k]}");
+            }
+        }
+
+        for (int n = 1; n < model.LayerCount; n++)
+        {
+            int fanIn = model.LayerSizes[n - 1], units = model.LayerSizes[n], outputs = model.LayerSizes[n + 1];
+            float[] incoming = model.GetWeights(n - 1).ToArray(), biases = model.GetBiases(n - 1).ToArray(), outgoing = model.GetWeights(n).ToArray();
+            for (int i = 0; i < units; i++)
+            {
+                double inNorm = incoming.AsSpan(i * fanIn, fanIn).ToArray().Sum(w => (double)w * w) + ((double)biases[i] * biases[i]);
+                double outNorm = Enumerable.Range(0, outputs).Sum(j => (double)outgoing[(j * units) + i] * outgoing[(j * units) + i]);
+                Assert.True(Math.Abs(inNorm - outNorm) <= 1e-3 * Math.Max(inNorm, outNorm), $"layer {n} unit {i}: {inNorm} in, {outNorm} out");
+            }
+        }
+    }
+
+    [Fact]
+    public void Learn_ResumedFromACheckpointBetweenTwoRebalancings_MatchesAnUninterruptedRun()
+    {
+        // Rebalancing follows the checkpointed sample count, so a device that restarts rebalances
+        // exactly when it would have without the restart.
+        OnlineLearner uninterrupted = new(RandomModel([6, 5, 2, 5, 6], seed: 8), LearningAlgorithm.ILProx);
+        OnlineLearner interrupted = new(RandomModel([6, 5, 2, 5, 6], seed: 8), LearningAlgorithm.ILProx);
+        for (int step = 0; step < 13; step++)
+        {
+            Learn(uninterrupted, step);
+            Learn(interrupted, step);
+        }
+
+        using var stream = new MemoryStream();
+        Checkpoint.Save(interrupted, stream);
+        stream.Position = 0;
+        OnlineLearner resumed = Checkpoint.Load(stream);
+        for (int step = 13; step < 25; step++)
+        {
+            Learn(uninterrupted, step);
+            Learn(resumed, step);
+        }
+
+        Assert.Equal(TestData.Parameters(uninterrupted.Model), TestData.Parameters(resumed.Model));
+    }
+
+    [Fact]
+    public void LearnBatch_CrossingAMultipleOfTheInterval_Rebalances()
+    {
+        // Batches of 4 with an interval of 10: samples seen 4, 8 (no multiple passed), then 12 (10 passed).
+        Mlp model = RandomModel([6, 5, 6], seed: 5);
+        var learner = new OnlineLearner(model, LearningAlgorithm.ILProx, Hyperparameters.For(LearningAlgorithm.ILProx) with { BalanceInterval = 10 });
+        float[] inputs = TestData.Uniform(24, 9, 0.5f).Select(v => v + 0.5f).ToArray();
+        long version = model.Version;
+        learner.LearnBatch(inputs, inputs, 4, 25);
+        learner.LearnBatch(inputs, inputs, 4, 25);
+        Assert.Equal(version + 2, model.Version);
+
+        learner.LearnBatch(inputs, inputs, 4, 25);
+
+        Assert.Equal(version + 4, model.Version);
+    }
+
+    [Fact]
+    public void Load_CheckpointWrittenBeforeTheBalanceInterval_TakesTheRulesDefault()
+    {
+        var learner = new OnlineLearner(RandomModel([4, 3, 2], seed: 1), LearningAlgorithm.ILProx, Hyperparameters.For(LearningAlgorithm.ILProx) with { BalanceInterval = 7 });
+        using var stream = new MemoryStream();
+        Checkpoint.Save(learner, stream);
+
+        OnlineLearner current = Checkpoint.Load(new MemoryStream(stream.ToArray()));
+        OnlineLearner old = Checkpoint.Load(new MemoryStream(WithoutBalanceInterval(stream.ToArray())));
+
+        Assert.Equal(7, current.Hyperparameters.BalanceInterval);
+        Assert.Equal(Hyperparameters.DefaultBalanceInterval, old.Hyperparameters.BalanceInterval);
+        Assert.Equal(learner.Hyperparameters with { BalanceInterval = 0 }, old.Hyperparameters with { BalanceInterval = 0 });
+    }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(LearnerLimits.MaximumBalanceInterval + 1)]
+    public void Validate_BalanceIntervalOutOfRange_NamesTheSetting(int interval)
+    {
+        var exception = Assert.Throws<ArgumentException>(() => (Hyperparameters.For(LearningAlgorithm.ILProx) with { BalanceInterval = interval }).Validate());
+
+        Assert.Contains(nameof(Hyperparameters.BalanceInterval), exception.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>The checkpoint as a writer from before the setting existed wrote it: HYPR 4 bytes shorter.</summary>
+    private static byte[] WithoutBalanceInterval(byte[] checkpoint)
+    {
+        int tag = checkpoint.AsSpan().IndexOf(Encoding.ASCII.GetBytes("HYPR"));
+        int length = BinaryPrimitives.ReadInt32LittleEndian(checkpoint.AsSpan(tag + 4));
+        Assert.Equal(48, length);
+        byte[] old = [.. checkpoint[..(tag + 8 + 44)], .. checkpoint[(tag + 8 + 48)..^4]];
+        BinaryPrimitives.WriteInt32LittleEndian(old.AsSpan(tag + 4), 44);
+        BinaryPrimitives.WriteInt64LittleEndian(old.AsSpan(12), old.Length + 4);
+        return [.. old, .. BitConverter.GetBytes(Crc32.HashToUInt32(old))];
+    }
+
+    private static void Learn(OnlineLearner learner, int step)
+    {
+        float[] x = TestData.Uniform(6, 1000 + step, 0.5f).Select(v => v + 0.5f).ToArray();
+        Assert.True(learner.Learn(x, x).Applied);
+    }
+
+    private static float[] Logits(Mlp model, float[] input)
+    {
+        float[] logits = new float[model.OutputSize];
+        model.ComputeLogits(input, logits);
+        return logits;
+    }
+
+    private static Mlp RandomModel(int[] sizes, int seed)
+    {
+        var model = new Mlp(sizes, OutputHead.Sigmoid);
+        for (int n = 0; n < model.LayerCount; n++)
+        {
+            model.SetWeights(n, TestData.Uniform(sizes[n] * sizes[n + 1], seed * 100 + n, 1f / MathF.Sqrt(sizes[n])));
+            model.SetBiases(n, TestData.Uniform(sizes[n + 1], seed * 100 + 50 + n, 0.1f));
+        }
+
+        return model;
+    }
+}
