@@ -121,6 +121,8 @@ public sealed class StatusReporter
         _status.TickMsP50 = Math.Round(p50 * 1000, 4);
         _status.TickMsP99 = Math.Round(p99 * 1000, 4);
         _status.TickMsMax = Math.Round(tickTimes.MaxSeconds * 1000, 4);
+        _status.Gen2Collections = GC.CollectionCount(2);
+        _status.AllocatedBytes = GC.GetTotalAllocatedBytes();
         _status.LearnSteps = loop.LearnSteps;
         _status.SkippedLearns = loop.SkippedLearns;
         _status.BudgetIterations = budget.Current;

@@ -44,6 +44,18 @@ public sealed class DeviceStatus
     /// <summary>Gets or sets the longest tick since the start, in milliseconds.</summary>
     public double TickMsMax { get; set; }
 
+    /// <summary>
+    /// Gets or sets the full (generation 2) garbage collections in this process. The loop allocates
+    /// nothing per tick, so this stays at its start-up value; a rising count means something leaks.
+    /// </summary>
+    public int Gen2Collections { get; set; }
+
+    /// <summary>
+    /// Gets or sets the bytes allocated on the managed heap by this process so far. Ticks allocate
+    /// nothing; the periodic status and checkpoint writes do, so it grows by a few kilobytes per write.
+    /// </summary>
+    public long AllocatedBytes { get; set; }
+
     /// <summary>Gets or sets the learn steps run in this process.</summary>
     public long LearnSteps { get; set; }
 
