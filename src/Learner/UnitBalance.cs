@@ -3,8 +3,8 @@ using System.Numerics.Tensors;
 namespace EdgeIL.Learner;
 
 /// <summary>
-/// Rebalances every hidden unit so that its incoming weights (with its bias) and its outgoing weights
-/// have the same norm, without changing what the network computes (docs/algorithms.md, "Unit balance").
+/// Raises every hidden unit whose outgoing weights outweigh its incoming weights (with its bias) until
+/// the two norms are equal, without changing what the network computes (docs/algorithms.md, "Unit balance").
 /// </summary>
 /// <remarks>
 /// <para>
@@ -13,25 +13,25 @@ namespace EdgeIL.Learner;
 /// (<c>1/s_n</c> with <c>s_n = ||a_n||^2 + 1 + eps</c>) is not indifferent to that scale, so a
 /// long stream drifts along it: one layer's activity fades, the next layer's step grows as its
 /// input energy shrinks, its biases absorb the errors and its units die (docs/results/lifelong).
-/// Choosing <c>d_i = (||W_n[:, i]||^2 / (||W_{n-1}[i, :]||^2 + b_{n-1,i}^2))^(1/4)</c> puts a
-/// unit where the two norms are equal. One call sweeps the hidden layers in order; rescaling a layer's
-/// incoming rows moves the outgoing norms of the layer before it a little, so balance is reached over
-/// repeated calls (each sweep lowers the sum of squared weights, the quantity balance minimises), as
-/// it is on a stream, where a call comes every few samples. That removes the drift and keeps
-/// activities at the scale the step was designed for.
+/// With <c>d_i = (||W_n[:, i]||^2 / (||W_{n-1}[i, :]||^2 + b_{n-1,i}^2))^(1/4)</c> a unit is
+/// rescaled only when <c>d_i &gt; 1</c>, that is when its activity is small for the weights it drives,
+/// which is what fading looks like; it is never lowered. (Lowering too, so that every unit sits at
+/// equal norms, protects autoencoders as well but shrinks a classifier's last hidden layer, whose
+/// outgoing weights go to only ten outputs, and slows its learning: docs/results/lifelong.)
 /// </para>
 /// <para>
-/// A unit whose incoming or outgoing weights are all zero is left alone, and <c>d</c> is kept
-/// within [1/16, 16] per rebalancing, so one call moves a weight by at most that factor; a unit
-/// further out of balance is brought in over several calls. Costs one pass over each hidden
-/// layer's two matrices; allocates nothing.
+/// One call sweeps the hidden layers in order; rescaling a layer's incoming rows moves the outgoing
+/// norms of the layer before it, so balance is reached over repeated calls, as it is on a stream,
+/// where a call comes every few samples. <c>d</c> is at most 16 per call, so one call moves a weight
+/// by at most that factor. A unit whose incoming or outgoing weights are all zero is left alone.
+/// Costs one pass over each hidden layer's two matrices; allocates nothing.
 /// </para>
 /// </remarks>
 internal static class UnitBalance
 {
     private const float MaximumFactor = 16f;
 
-    /// <summary>Rebalances every hidden unit of <paramref name="model"/> in place.</summary>
+    /// <summary>Raises every hidden unit of <paramref name="model"/> that is out of balance, in place.</summary>
     /// <param name="model">The network; its hidden layers use ReLU.</param>
     /// <param name="outgoing">A buffer of at least the widest hidden layer's size.</param>
     /// <param name="factor">A second such buffer.</param>
@@ -64,7 +64,7 @@ internal static class UnitBalance
                 float incomingNorm = TensorPrimitives.SumOfSquares<float>(row) + (bias * bias);
                 float outgoingNorm = columnNorms[i];
                 float d = incomingNorm > 0 && outgoingNorm > 0 ? MathF.Sqrt(MathF.Sqrt(outgoingNorm / incomingNorm)) : 1f;
-                d = float.IsFinite(d) ? Math.Clamp(d, 1f / MaximumFactor, MaximumFactor) : 1f;
+                d = float.IsFinite(d) ? Math.Clamp(d, 1f, MaximumFactor) : 1f;
                 scale[i] = d;
                 TensorPrimitives.Multiply(row, d, row);
                 incomingBiases[i] = bias * d;

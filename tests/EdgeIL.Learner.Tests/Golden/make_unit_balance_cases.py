@@ -78,14 +78,15 @@ def il_prox_step(W, b, x, y, hp, kind):
 
 
 def balance(W, b):
-    """Rebalances every hidden unit: incoming row and bias times d, outgoing column over d, with
-    d = (||out||^2 / (||in||^2 + bias^2))^(1/4) kept within [1/16, 16]; layers in order."""
+    """Raises every hidden unit whose outgoing weights outweigh its incoming ones: incoming row and
+    bias times d, outgoing column over d, with d = (||out||^2 / (||in||^2 + bias^2))^(1/4) applied
+    only when above 1 and capped at 16; layers in order."""
     for n in range(1, len(W)):
         for i in range(len(b[n - 1])):
             incoming = sq(W[n - 1][i]) + b[n - 1][i] ** 2
             outgoing = sum(W[n][k][i] ** 2 for k in range(len(W[n])))
             d = (outgoing / incoming) ** 0.25 if incoming > 0 and outgoing > 0 else 1.0
-            d = min(max(d, 1.0 / 16), 16.0)
+            d = min(max(d, 1.0), 16.0)
             W[n - 1][i] = [w * d for w in W[n - 1][i]]
             b[n - 1][i] *= d
             for k in range(len(W[n])):
