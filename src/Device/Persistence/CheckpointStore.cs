@@ -1,3 +1,4 @@
+using EdgeIL.Learner.IO;
 using System.Globalization;
 using EdgeIL.Learner;
 using EdgeIL.Learner.Checkpoints;
@@ -119,6 +120,31 @@ public sealed class CheckpointStore
         CheckpointFile.Save(learner, path);
 
         // The save replaced whatever unreadable file had this name.
+        _ignored.Remove(path);
+        Prune();
+        return path;
+    }
+
+    /// <summary>
+    /// Saves a checkpoint that is already encoded (the persistence worker's snapshot) atomically,
+    /// then deletes all but the newest few. Writing the snapshot's bytes as they are, rather than
+    /// decoding them into a learner to encode again, keeps a save from allocating a model's worth of
+    /// arrays, which on a device running for months would end in full garbage collections.
+    /// </summary>
+    /// <param name="checkpoint">The encoded checkpoint, from position 0 to its length.</param>
+    /// <param name="samplesSeen">The samples the checkpoint's learner had seen, which name the file.</param>
+    /// <returns>The checkpoint's path.</returns>
+    /// <exception cref="IOException">The save failed; the earlier checkpoints are intact.</exception>
+    public string Save(MemoryStream checkpoint, long samplesSeen)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        string path = PathFor(samplesSeen);
+        using (AtomicFileWriter writer = AtomicFile.Begin(path, checkpoint.Length))
+        {
+            writer.Stream.Write(checkpoint.GetBuffer(), 0, (int)checkpoint.Length);
+            writer.Commit();
+        }
+
         _ignored.Remove(path);
         Prune();
         return path;

@@ -26,6 +26,7 @@ public sealed class PersistenceWorker : IDisposable
     private volatile bool _busy;
     private bool _jobCheckpoint;
     private bool _jobExport;
+    private long _jobSamples;
     private long _checkpointsSaved;
     private long _exports;
     private long _faults;
@@ -91,6 +92,7 @@ public sealed class PersistenceWorker : IDisposable
         }
 
         _jobCheckpoint = checkpoint;
+        _jobSamples = learner.SamplesSeen;
         _jobExport = export && _exporter is not null;
         if (export && _exporter is null)
         {
@@ -151,9 +153,17 @@ public sealed class PersistenceWorker : IDisposable
 
             try
             {
-                _snapshot.Position = 0;
-                OnlineLearner copy = Checkpoint.Load(_snapshot);
-                Write(copy, _jobCheckpoint, _jobExport);
+                if (_jobExport)
+                {
+                    // Exporting needs a model; it runs on request, not every few minutes.
+                    _snapshot.Position = 0;
+                    OnlineLearner copy = Checkpoint.Load(_snapshot);
+                    Write(copy, _jobCheckpoint, export: true);
+                }
+                else if (_jobCheckpoint)
+                {
+                    SaveCheckpoint(() => _store.Save(_snapshot, _jobSamples), _jobSamples);
+                }
             }
             catch (CheckpointFormatException exception)
             {
@@ -167,21 +177,26 @@ public sealed class PersistenceWorker : IDisposable
         }
     }
 
+    private void SaveCheckpoint(Func<string> save, long samplesSeen)
+    {
+        try
+        {
+            string path = save();
+            Volatile.Write(ref _lastCheckpoint, path);
+            Interlocked.Increment(ref _checkpointsSaved);
+            _log($"checkpoint saved: {path} ({samplesSeen} samples seen)");
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            Fault($"checkpoint failed: {exception.Message}");
+        }
+    }
+
     private void Write(OnlineLearner learner, bool checkpoint, bool export)
     {
         if (checkpoint)
         {
-            try
-            {
-                string path = _store.Save(learner);
-                Volatile.Write(ref _lastCheckpoint, path);
-                Interlocked.Increment(ref _checkpointsSaved);
-                _log($"checkpoint saved: {path} ({learner.SamplesSeen} samples seen)");
-            }
-            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ArgumentException)
-            {
-                Fault($"checkpoint failed: {exception.Message}");
-            }
+            SaveCheckpoint(() => _store.Save(learner), learner.SamplesSeen);
         }
 
         if (export && _exporter is not null)

@@ -137,6 +137,32 @@ public sealed class CheckpointStoreTests
         Assert.Null(new CheckpointStore(directory.Path, keep: 1).LoadNewest([]));
     }
 
+    [Fact]
+    public void Save_PersistenceWorkersSnapshot_WritesTheSameFileAsSavingTheLearner()
+    {
+        // The worker writes its in-memory snapshot as it is rather than decoding and encoding it
+        // again; the file must be the one a direct save writes, byte for byte.
+        using var directory = new TemporaryDirectory();
+        var store = new CheckpointStore(directory.Path, keep: 3);
+        OnlineLearner learner = Learner();
+        learner.SamplesSeen = 7;
+        using var snapshot = new MemoryStream();
+        Checkpoint.Save(learner, snapshot);
+        snapshot.Write([1, 2, 3]);
+        snapshot.SetLength(snapshot.Length - 3);
+
+        string fromSnapshot = store.Save(snapshot, learner.SamplesSeen);
+        byte[] written = File.ReadAllBytes(fromSnapshot);
+        learner.SamplesSeen = 8;
+        string direct = store.Save(learner);
+        learner.SamplesSeen = 7;
+
+        Assert.Equal(store.PathFor(7), fromSnapshot);
+        Assert.Equal(snapshot.ToArray(), written);
+        Assert.Equal(7, CheckpointFile.Load(fromSnapshot).SamplesSeen);
+        Assert.Equal(written.Length, new FileInfo(direct).Length);
+    }
+
     private static OnlineLearner Learner() =>
         new(Mlp.CreateRandom([3, 4, 2], OutputHead.Softmax, seed: 1), LearningAlgorithm.ILProx);
 }
