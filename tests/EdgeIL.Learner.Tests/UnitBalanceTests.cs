@@ -1,7 +1,5 @@
-using System.Buffers.Binary;
-using System.IO.Hashing;
-using System.Text;
 using EdgeIL.Learner.Checkpoints;
+using EdgeIL.Learner.Tests.Checkpoints;
 
 namespace EdgeIL.Learner.Tests;
 
@@ -130,7 +128,7 @@ public class UnitBalanceTests
         Checkpoint.Save(learner, stream);
 
         OnlineLearner current = Checkpoint.Load(new MemoryStream(stream.ToArray()));
-        OnlineLearner old = Checkpoint.Load(new MemoryStream(WithoutBalanceInterval(stream.ToArray())));
+        OnlineLearner old = Checkpoint.Load(new MemoryStream(CheckpointSections.WithSectionShortenedTo(stream.ToArray(), "HYPR", 44)));
 
         Assert.Equal(7, current.Hyperparameters.BalanceInterval);
         Assert.Equal(Hyperparameters.DefaultBalanceInterval, old.Hyperparameters.BalanceInterval);
@@ -145,18 +143,6 @@ public class UnitBalanceTests
         var exception = Assert.Throws<ArgumentException>(() => (Hyperparameters.For(LearningAlgorithm.ILProx) with { BalanceInterval = interval }).Validate());
 
         Assert.Contains(nameof(Hyperparameters.BalanceInterval), exception.Message, StringComparison.Ordinal);
-    }
-
-    /// <summary>The checkpoint as a writer from before the setting existed wrote it: HYPR 4 bytes shorter.</summary>
-    private static byte[] WithoutBalanceInterval(byte[] checkpoint)
-    {
-        int tag = checkpoint.AsSpan().IndexOf(Encoding.ASCII.GetBytes("HYPR"));
-        int length = BinaryPrimitives.ReadInt32LittleEndian(checkpoint.AsSpan(tag + 4));
-        Assert.Equal(48, length);
-        byte[] old = [.. checkpoint[..(tag + 8 + 44)], .. checkpoint[(tag + 8 + 48)..^4]];
-        BinaryPrimitives.WriteInt32LittleEndian(old.AsSpan(tag + 4), 44);
-        BinaryPrimitives.WriteInt64LittleEndian(old.AsSpan(12), old.Length + 4);
-        return [.. old, .. BitConverter.GetBytes(Crc32.HashToUInt32(old))];
     }
 
     private static void Learn(OnlineLearner learner, int step)

@@ -1,8 +1,7 @@
 using System.Buffers.Binary;
-using System.IO.Hashing;
-using System.Text;
 using EdgeIL.Learner;
 using EdgeIL.Learner.Checkpoints;
+using EdgeIL.Learner.Tests.Checkpoints;
 
 namespace EdgeIL.Device.Tests.Persistence;
 
@@ -20,25 +19,7 @@ internal static class CheckpointBytes
     public static byte[] WithIterations(byte[] checkpoint, int iterations)
     {
         byte[] copy = (byte[])checkpoint.Clone();
-        BinaryPrimitives.WriteInt32LittleEndian(copy.AsSpan(PayloadOffset(copy, "HYPR") + 8), iterations);
-        BinaryPrimitives.WriteUInt32LittleEndian(copy.AsSpan(copy.Length - 4), Crc32.HashToUInt32(copy.AsSpan(0, copy.Length - 4)));
-        return copy;
-    }
-
-    private static int PayloadOffset(byte[] checkpoint, string tag)
-    {
-        int position = 20;
-        while (position < checkpoint.Length - 4)
-        {
-            int length = BinaryPrimitives.ReadInt32LittleEndian(checkpoint.AsSpan(position + 4));
-            if (Encoding.ASCII.GetString(checkpoint, position, 4) == tag)
-            {
-                return position + 8;
-            }
-
-            position += 8 + length;
-        }
-
-        throw new InvalidOperationException($"No section {tag}.");
+        BinaryPrimitives.WriteInt32LittleEndian(copy.AsSpan(CheckpointSections.PayloadOffset(copy, "HYPR") + 8), iterations);
+        return CheckpointSections.WithChecksum(copy);
     }
 }

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using EdgeIL.Learner.Checkpoints;
+using static EdgeIL.Learner.Tests.Checkpoints.CheckpointSections;
 using static EdgeIL.Learner.Tests.Checkpoints.CheckpointTestData;
 
 namespace EdgeIL.Learner.Tests.Checkpoints;

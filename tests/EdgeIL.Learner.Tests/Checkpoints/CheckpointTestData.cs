@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-using System.IO.Hashing;
 using System.Runtime.InteropServices;
 using EdgeIL.Learner.Checkpoints;
 
@@ -110,45 +108,6 @@ internal static class CheckpointTestData
                 AssertBitsEqual(expectedBuffers[i], actualBuffers[i]);
             }
         }
-    }
-
-    /// <summary>Rewrites the CRC-32 trailer, so that a deliberate edit reaches the checks behind the checksum.</summary>
-    public static byte[] WithChecksum(byte[] checkpoint)
-    {
-        byte[] copy = (byte[])checkpoint.Clone();
-        BinaryPrimitives.WriteUInt32LittleEndian(copy.AsSpan(copy.Length - 4), Crc32.HashToUInt32(copy.AsSpan(0, copy.Length - 4)));
-        return copy;
-    }
-
-    /// <summary>The offset of the payload of the section tagged <paramref name="tag"/>.</summary>
-    public static int PayloadOffset(byte[] checkpoint, string tag)
-    {
-        int position = 20;
-        while (position < checkpoint.Length - 4)
-        {
-            int length = BinaryPrimitives.ReadInt32LittleEndian(checkpoint.AsSpan(position + 4));
-            if (System.Text.Encoding.ASCII.GetString(checkpoint, position, 4) == tag)
-            {
-                return position + 8;
-            }
-
-            position += 8 + length;
-        }
-
-        throw new InvalidOperationException($"No section {tag}.");
-    }
-
-    /// <summary>Appends a section before the checksum, fixing the declared length and the checksum.</summary>
-    public static byte[] WithExtraSection(byte[] checkpoint, string tag, ReadOnlySpan<byte> payload)
-    {
-        byte[] result = new byte[checkpoint.Length + 8 + payload.Length];
-        checkpoint.AsSpan(0, checkpoint.Length - 4).CopyTo(result);
-        Span<byte> section = result.AsSpan(checkpoint.Length - 4);
-        System.Text.Encoding.ASCII.GetBytes(tag, section);
-        BinaryPrimitives.WriteInt32LittleEndian(section[4..], payload.Length);
-        payload.CopyTo(section[8..]);
-        BinaryPrimitives.WriteUInt64LittleEndian(result.AsSpan(12), (ulong)result.Length);
-        return WithChecksum(result);
     }
 
     private static (float[] Input, float[] Target) Sample(Random random, Mlp model)

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.IO.Hashing;
 using System.Reflection;
 using EdgeIL.Learner.Checkpoints;
+using static EdgeIL.Learner.Tests.Checkpoints.CheckpointSections;
 using static EdgeIL.Learner.Tests.Checkpoints.CheckpointTestData;
 
 namespace EdgeIL.Learner.Tests.Checkpoints;
