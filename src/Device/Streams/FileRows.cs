@@ -65,10 +65,9 @@ public sealed class FileRows : FeatureRows
         int record = _records is null ? row : _records[row];
         int bytes = Width * (int)_layout.Element;
         byte[]? rented = null;
-        Span<byte> buffer = bytes <= StackBufferBytes ? stackalloc byte[StackBufferBytes] : (rented = ArrayPool<byte>.Shared.Rent(bytes));
+        Span<byte> buffer = bytes <= StackBufferBytes ? stackalloc byte[bytes] : (rented = ArrayPool<byte>.Shared.Rent(bytes)).AsSpan(0, bytes);
         try
         {
-            buffer = buffer[..bytes];
             long offset = _layout.First + (record * _layout.Stride) + _layout.ValueOffset;
             int read = RandomAccess.Read(_layout.File, buffer, offset);
             while (read < bytes)
