@@ -48,8 +48,8 @@ public sealed record Hyperparameters
 
     /// <summary>
     /// The rebalancing interval of the rules that read it: often enough that no unit drifts far
-    /// between two rebalancings, rare enough that its O(weights) cost is a tenth of a forward pass
-    /// per sample (docs/algorithms.md, "Unit balance").
+    /// between two rebalancings, rare enough that its O(weights) pass costs less than the spread
+    /// between runs (docs/algorithms.md, "Unit balance", has the measurement).
     /// </summary>
     public const int DefaultBalanceInterval = 10;
 
