@@ -9,8 +9,8 @@ namespace EdgeIL.Host.Data;
 /// <remarks>
 /// The cap keeps an evaluation's cost bounded: every held-out row is predicted at each evaluation
 /// (by default every 1,000 samples), so a fifth of a 2,000,000-row log would cost 400 predictions
-/// per sample learned and stall the run. Ten thousand rows, as many as MNIST's test set, measure
-/// a model to about half a point of accuracy.
+/// per sample learned and stall the run. Ten thousand rows are as many as MNIST's test set; at 90 %
+/// accuracy their binomial standard error is 0.3 points.
 /// </remarks>
 public static class HeldOut
 {
