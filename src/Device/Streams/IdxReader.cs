@@ -27,9 +27,7 @@ public static class IdxReader
         using IdxFile file = IdxFile.Open(path);
         Span<int> dimensions = stackalloc int[3];
         long length = file.ReadHeader(dimensions, ImageRecord);
-        byte[] pixels = new byte[length];
-        ReadData(file, pixels);
-        return new IdxImages(dimensions[1], dimensions[2], pixels);
+        return new IdxImages(dimensions[1], dimensions[2], ReadData(file, (int)length));
     }
 
     /// <summary>Reads an IDX label file.</summary>
@@ -42,10 +40,7 @@ public static class IdxReader
         ArgumentNullException.ThrowIfNull(path);
         using IdxFile file = IdxFile.Open(path);
         Span<int> dimensions = stackalloc int[1];
-        long length = file.ReadHeader(dimensions, LabelRecord);
-        byte[] labels = new byte[length];
-        ReadData(file, labels);
-        return labels;
+        return ReadData(file, (int)file.ReadHeader(dimensions, LabelRecord));
     }
 
     /// <summary>
@@ -93,17 +88,12 @@ public static class IdxReader
     internal static byte[] ReadData(IdxFile file, int length)
     {
         byte[] data = new byte[length];
-        ReadData(file, data);
-        return data;
-    }
-
-    private static void ReadData(IdxFile file, byte[] destination)
-    {
-        if (file.Read(destination) < destination.Length)
+        if (file.Read(data) < data.Length)
         {
             throw file.Truncated();
         }
 
         file.EnsureEnd();
+        return data;
     }
 }
