@@ -112,7 +112,7 @@ public sealed class StatusReporter
         _status.Algorithm = learner.Algorithm.Name();
         _status.Source = loop.Source.Description;
         _status.State = state;
-        _status.UpdatedUtc = _time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
+        _status.UpdatedUtc = _time.GetUtcNow();
         _status.UptimeSeconds = Math.Round((_time.GetTimestamp() - _startTimestamp) / (double)_time.TimestampFrequency, 3);
         _status.Ticks = loop.Ticks;
         _status.Overruns = loop.Overruns;

@@ -14,8 +14,9 @@ public sealed class DeviceStatus
     /// <summary>Gets or sets "running", "stopped" or "failed".</summary>
     public string State { get; set; } = "running";
 
-    /// <summary>Gets or sets when the status was written, UTC, ISO 8601.</summary>
-    public string UpdatedUtc { get; set; } = string.Empty;
+    /// <summary>Gets or sets when the status was written, UTC (ISO 8601 in the file).</summary>
+    /// <remarks>A date rather than a formatted string, so a status write formats it into its buffer without allocating.</remarks>
+    public DateTimeOffset UpdatedUtc { get; set; }
 
     /// <summary>Gets or sets the seconds since the loop started.</summary>
     public double UptimeSeconds { get; set; }

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Text.Json;
+using Microsoft.Win32.SafeHandles;
 
 namespace EdgeIL.Device.Outputs;
 
@@ -13,7 +15,9 @@ namespace EdgeIL.Device.Outputs;
 /// </remarks>
 public sealed class StatusFile
 {
-    private readonly MemoryStream _buffer = new();
+    private readonly ArrayBufferWriter<byte> _buffer = new(4096);
+    private readonly Utf8JsonWriter _writer;
+    private readonly string _temporaryPath;
 
     /// <summary>Initializes a new writer for <paramref name="path"/>.</summary>
     /// <param name="path">The status file; its folder must exist.</param>
@@ -21,6 +25,8 @@ public sealed class StatusFile
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         Path = System.IO.Path.GetFullPath(path);
+        _temporaryPath = Path + ".tmp";
+        _writer = new Utf8JsonWriter(_buffer, new JsonWriterOptions { Indented = true });
     }
 
     /// <summary>Gets the status file's full path.</summary>
@@ -32,20 +38,16 @@ public sealed class StatusFile
     public void Write(DeviceStatus status)
     {
         ArgumentNullException.ThrowIfNull(status);
-        _buffer.SetLength(0);
-        using (var writer = new Utf8JsonWriter(_buffer, new JsonWriterOptions { Indented = true }))
+        _buffer.ResetWrittenCount();
+        _writer.Reset();
+        JsonSerializer.Serialize(_writer, status, DeviceStatusJsonContext.Default.DeviceStatus);
+        _buffer.Write("\n"u8);
+        using (SafeFileHandle file = File.OpenHandle(_temporaryPath, FileMode.Create, FileAccess.Write))
         {
-            JsonSerializer.Serialize(writer, status, DeviceStatusJsonContext.Default.DeviceStatus);
+            RandomAccess.Write(file, _buffer.WrittenSpan, fileOffset: 0);
         }
 
-        _buffer.WriteByte((byte)'\n');
-        string temporary = Path + ".tmp";
-        using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 1))
-        {
-            file.Write(_buffer.GetBuffer(), 0, (int)_buffer.Length);
-        }
-
-        File.Move(temporary, Path, overwrite: true);
+        File.Move(_temporaryPath, Path, overwrite: true);
     }
 
     /// <summary>Reads a status file back (for tests and tools).</summary>

@@ -114,7 +114,7 @@ internal sealed class CheckpointEncoder
     public void WriteTo(Stream destination)
     {
         Mlp model = _learner.Model;
-        var writer = new CheckpointWriter(destination, TotalLength);
+        using var writer = new CheckpointWriter(destination, TotalLength);
         writer.WriteBytes(CheckpointFormat.Magic);
         writer.WriteUInt32(CheckpointFormat.CurrentVersion);
         writer.WriteUInt64((ulong)TotalLength);

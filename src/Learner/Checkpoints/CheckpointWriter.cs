@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Hashing;
 using System.Runtime.InteropServices;
@@ -9,7 +10,11 @@ namespace EdgeIL.Learner.Checkpoints;
 /// checks every section and the whole file against the lengths declared up front, so a writer bug
 /// cannot produce a file whose length fields lie.
 /// </summary>
-internal sealed class CheckpointWriter
+/// <remarks>
+/// The buffer is rented, not allocated: a device snapshots its learner every minute or so for months,
+/// and a fresh 64 KB each time is garbage that only a collection gives back.
+/// </remarks>
+internal sealed class CheckpointWriter : IDisposable
 {
     private const int BufferLength = 64 * 1024;
 
@@ -25,8 +30,10 @@ internal sealed class CheckpointWriter
     {
         _destination = destination;
         _totalLength = totalLength;
-        _buffer = new byte[(int)Math.Min(BufferLength, totalLength)];
+        _buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(BufferLength, totalLength));
     }
+
+    public void Dispose() => ArrayPool<byte>.Shared.Return(_buffer);
 
     public void BeginSection(uint tag, long payloadLength)
     {
