@@ -1,10 +1,12 @@
 using System.CommandLine;
+using System.Globalization;
 using EdgeIL.Host.Console;
 using EdgeIL.Host.Data;
 using EdgeIL.Host.Reports;
 using EdgeIL.Host.Runs;
 using EdgeIL.Learner;
 using EdgeIL.Learner.Checkpoints;
+using EdgeIL.Learner.Drift;
 
 namespace EdgeIL.Host.Commands;
 
@@ -72,6 +74,29 @@ public static class ReplayCommand
         Description = "Write trace.csv to --out: the learner's per-layer measurements (||a_n||^2, s_n, weight and bias change, dead ReLU share, inference residual, output target distance) averaged over every this-many samples (docs/results/lifelong). Default: no trace",
     };
 
+    private static readonly Option<string?> s_detectDrift = new("--detect-drift")
+    {
+        Description = "Run a drift detector on the prequential loss and print each change it finds, in stream order: adwin (no setting in the loss's units) or page-hinkley (rises only). Default: none",
+    };
+
+    private static readonly Option<double> s_driftConfidence = new("--drift-confidence")
+    {
+        Description = "ADWIN's confidence delta, range (0, 1): the false-alarm probability its test allows.",
+        DefaultValueFactory = _ => 0.002,
+    };
+
+    private static readonly Option<double> s_driftTolerance = new("--drift-tolerance")
+    {
+        Description = "Page-Hinkley's tolerance delta: the rise of the mean loss ignored, in the loss's units (per sample; an autoencoder's loss is summed over its outputs).",
+        DefaultValueFactory = _ => 0.005,
+    };
+
+    private static readonly Option<double> s_driftThreshold = new("--drift-threshold")
+    {
+        Description = "Page-Hinkley's threshold lambda, in the loss's units: larger means fewer false alarms and later detections.",
+        DefaultValueFactory = _ => 50.0,
+    };
+
     /// <summary>Creates the command.</summary>
     public static Command Create(TextWriter output, TextWriter error)
     {
@@ -88,6 +113,10 @@ public static class ReplayCommand
         command.Add(s_standardize);
         command.Add(s_freezeAfter);
         command.Add(s_traceEvery);
+        command.Add(s_detectDrift);
+        command.Add(s_driftConfidence);
+        command.Add(s_driftTolerance);
+        command.Add(s_driftThreshold);
         command.Add(s_out);
         command.SetAction(parse =>
         {
@@ -109,6 +138,9 @@ public static class ReplayCommand
                 InputScaling = new InputScalingOptions(parse.GetValue(s_standardize), parse.GetValue(s_inputScale), parse.GetValue(s_inputOffset), parse.GetValue(s_freezeAfter)),
                 TracePath = parse.GetValue(s_traceEvery) is null ? null : Path.Combine(parse.GetValue(s_out)!, "trace.csv"),
                 TraceEvery = parse.GetValue(s_traceEvery) ?? 1000,
+                DetectDrift = parse.GetValue(s_detectDrift) is { } detector
+                    ? new DriftDetectorSettings(DriftDetectorSettings.Parse(detector), parse.GetValue(s_driftConfidence), parse.GetValue(s_driftTolerance), parse.GetValue(s_driftThreshold))
+                    : null,
             };
             return new ReplayRunner(output, error).Run(data, options, outFolder);
         });
@@ -136,6 +168,11 @@ public sealed class ReplayRunner(TextWriter output, TextWriter error)
         Comparison.Chart([result], Path.Combine(outFolder, "curve.png"), $"{data.Name}: {name}, batch {options.BatchSize}, seed {options.Seed}");
         output.WriteLine($"{Comparison.HeadlineName(options.Task)} after each number of samples:");
         output.WriteLine(Comparison.Table([result]));
+        if (options.DetectDrift is { } detector)
+        {
+            WriteDrifts(result.Drifts, detector.Kind);
+        }
+
         if (result.RejectedSteps > 0)
         {
             output.WriteLine($"{result.RejectedSteps} steps were refused by the numerical guard (they would have made a weight non-finite): the learning rate is likely too high, or the inputs unscaled.");
@@ -143,5 +180,29 @@ public sealed class ReplayRunner(TextWriter output, TextWriter error)
 
         output.WriteLine($"Wrote model.edgeil, report.json and curve.png to {outFolder}{(result.Partial ? " (partial: stopped early)" : string.Empty)}.");
         return result.Partial ? ExitCodes.Interrupted : ExitCodes.Success;
+    }
+
+    private void WriteDrifts(IReadOnlyList<DriftEvent> drifts, DriftDetectorKind detector)
+    {
+        string name = detector == DriftDetectorKind.Adwin ? "ADWIN" : "Page-Hinkley";
+        if (drifts.Count == 0)
+        {
+            output.WriteLine($"{name} found no change in the prequential loss.");
+            return;
+        }
+
+        output.WriteLine($"{name} found {drifts.Count} change{(drifts.Count == 1 ? string.Empty : "s")} in the prequential loss (mean loss before -> after the estimated start):");
+        foreach (DriftEvent drift in drifts)
+        {
+            DriftDetection detection = drift.Detection;
+            output.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"  sample {drift.Sample,10}: began about sample {drift.ChangeSample}, {detection.MeanBefore:G4} -> {detection.MeanAfter:G4} ({detection.Size:+0.####;-0.####})"));
+        }
+
+        if (drifts.Count == DriftLog.MaximumEvents)
+        {
+            output.WriteLine($"  (only the first {DriftLog.MaximumEvents} are listed)");
+        }
     }
 }

@@ -49,6 +49,25 @@ public static class RunReport
         json.WriteNumber("seed", options.Seed);
         json.WriteNumber("samples_seen", result.Learner.SamplesSeen);
         json.WriteNumber("rejected_steps", result.RejectedSteps);
+        if (options.DetectDrift is { } detector)
+        {
+            json.WriteStartObject("drift");
+            json.WriteString("detector", detector.Name);
+            json.WriteStartArray("changes");
+            foreach (DriftEvent drift in result.Drifts)
+            {
+                json.WriteStartObject();
+                json.WriteNumber("sample", drift.Sample);
+                json.WriteNumber("change_sample", drift.ChangeSample);
+                json.WriteNumber("mean_loss_before", drift.Detection.MeanBefore);
+                json.WriteNumber("mean_loss_after", drift.Detection.MeanAfter);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
         json.WriteStartArray("checkpoints");
         foreach (Evaluation evaluation in result.Checkpoints)
         {

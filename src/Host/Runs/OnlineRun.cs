@@ -26,7 +26,11 @@ public sealed record RunResult(
     double LearnMicrosecondsMedian,
     double PredictMicrosecondsMedian,
     long RejectedSteps,
-    bool Partial);
+    bool Partial)
+{
+    /// <summary>Gets the changes the drift detector found in the prequential loss, in stream order (empty without a detector).</summary>
+    public IReadOnlyList<DriftEvent> Drifts { get; init; } = [];
+}
 
 /// <summary>
 /// Streams a training set through a learner one sample (or mini-batch) at a time in a seeded order,
@@ -118,6 +122,7 @@ public static class OnlineRun
         long seen = 0, rejected = 0, nextEvaluation = options.NextEvaluationAfter(0);
         bool partial = false;
         using RunTrace? trace = options.TracePath is null ? null : new RunTrace(learner, options.TracePath);
+        var drifts = new DriftLog(options.DetectDrift);
 
         // Before any learning: where every curve starts (chance for a classifier).
         Record(0);
@@ -151,7 +156,9 @@ public static class OnlineRun
             long start = Stopwatch.GetTimestamp();
             model.ComputeLogits(input, logits);
             predictTimes.Add(Stopwatch.GetTimestamp() - start);
-            window.Add(classify && TensorPrimitives.IndexOfMax(logits) == label, OutputFunctions.Loss(model.Head, logits, target));
+            double loss = OutputFunctions.Loss(model.Head, logits, target);
+            window.Add(classify && TensorPrimitives.IndexOfMax(logits) == label, loss);
+            drifts.Add(seen + inBatch + 1, loss);
             if (++inBatch < batch && seen + inBatch < total)
             {
                 continue;
@@ -195,7 +202,7 @@ public static class OnlineRun
         return new RunResult(
             options, data.Name, learner, checkpoints, checkpoints[^1],
             learnTimes.MedianMicroseconds(), predictTimes.MedianMicroseconds(),
-            rejected, partial);
+            rejected, partial) { Drifts = drifts.Events };
 
         void Record(long samples)
         {

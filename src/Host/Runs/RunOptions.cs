@@ -1,4 +1,5 @@
 using EdgeIL.Learner;
+using EdgeIL.Learner.Drift;
 
 namespace EdgeIL.Host.Runs;
 
@@ -64,6 +65,9 @@ public sealed record RunOptions
     /// <summary>Samples per row of the trace.</summary>
     public int TraceEvery { get; init; } = 1000;
 
+    /// <summary>The drift detector run on the prequential loss (<see cref="DriftEvent"/>); null for none.</summary>
+    public DriftDetectorSettings? DetectDrift { get; init; }
+
     /// <summary>The first evaluation point after <paramref name="samples"/>.</summary>
     public long NextEvaluationAfter(long samples)
     {
@@ -110,6 +114,24 @@ public sealed record RunOptions
         if (TraceEvery < 1)
         {
             throw new ArgumentException($"--trace-every {TraceEvery}: must be at least 1.");
+        }
+
+        if (DetectDrift is not null)
+        {
+            try
+            {
+                DetectDrift.Create();
+            }
+            catch (ArgumentOutOfRangeException exception)
+            {
+                string option = exception.ParamName switch
+                {
+                    "delta" when DetectDrift.Kind == DriftDetectorKind.Adwin => "--drift-confidence",
+                    "delta" => "--drift-tolerance",
+                    _ => "--drift-threshold",
+                };
+                throw new ArgumentException($"{option}: {exception.Message.Split(" (Parameter", 2)[0]}");
+            }
         }
 
         if (BatchSize < 1)
