@@ -37,6 +37,18 @@ public static class LearnerLimits
     /// <summary>The most samples between two rebalancings of the hidden units (0 turns rebalancing off).</summary>
     public const int MaximumBalanceInterval = 1_000_000;
 
+    /// <summary>The most samples a <see cref="ReplayMemory"/> holds.</summary>
+    public const int MaximumReplayCapacity = 1_000_000;
+
+    /// <summary>The most samples replayed after each learn step.</summary>
+    public const int MaximumReplaysPerStep = 64;
+
+    /// <summary>
+    /// The most values (inputs and targets together) a <see cref="ReplayMemory"/> holds: 256 MB, so
+    /// a memory, and the checkpoint that keeps it, fits a board and stays below a checkpoint's size limit.
+    /// </summary>
+    public const long MaximumReplayValues = 1L << 26;
+
     /// <summary>
     /// The largest value of a sample counter (samples seen, Adam's step count, the input stage's
     /// observed count). Half of <see cref="long.MaxValue"/>: a counter loaded at the limit can
@@ -82,5 +94,29 @@ public static class LearnerLimits
         }
 
         return null;
+    }
+
+    /// <summary>Describes what is wrong with a replay memory's settings, or null when they are in range.</summary>
+    /// <param name="capacity">Samples held.</param>
+    /// <param name="replaysPerStep">Samples replayed per learn step.</param>
+    /// <param name="inputSize">Values per input.</param>
+    /// <param name="outputSize">Values per target.</param>
+    /// <returns>The problem, or null.</returns>
+    public static string? CheckReplay(int capacity, int replaysPerStep, int inputSize, int outputSize)
+    {
+        if (capacity < 1 || capacity > MaximumReplayCapacity)
+        {
+            return $"capacity {capacity} is outside 1..{MaximumReplayCapacity}";
+        }
+
+        if (replaysPerStep < 0 || replaysPerStep > MaximumReplaysPerStep)
+        {
+            return $"{replaysPerStep} replays per step is outside 0..{MaximumReplaysPerStep}";
+        }
+
+        long values = (long)capacity * ((long)inputSize + outputSize);
+        return values > MaximumReplayValues
+            ? $"{capacity} samples of {inputSize} + {outputSize} values need {values} values; at most {MaximumReplayValues} (256 MB) are allowed"
+            : null;
     }
 }

@@ -43,6 +43,7 @@ public sealed class OnlineLearner
     private LearnerWorkspace? _batchWorkspace;
     private float[][]? _batchWeightDirection;
     private float[][]? _batchBiasDirection;
+    private ReplayMemory? _replay;
 
     /// <summary>Creates a learner that trains <paramref name="model"/> in place.</summary>
     /// <param name="model">The network to train.</param>
@@ -104,7 +105,7 @@ public sealed class OnlineLearner
     /// </summary>
     public OnlineLearner WithHyperparameters(Hyperparameters hyperparameters)
     {
-        var next = new OnlineLearner(Model, Algorithm, hyperparameters) { SamplesSeen = SamplesSeen, SimdLevel = SimdLevel };
+        var next = new OnlineLearner(Model, Algorithm, hyperparameters) { SamplesSeen = SamplesSeen, SimdLevel = SimdLevel, Replay = Replay };
         if (Adam is { } adam && next.Adam is { } copy)
         {
             copy.Step = adam.Step;
@@ -115,6 +116,28 @@ public sealed class OnlineLearner
         }
 
         return next;
+    }
+
+    /// <summary>
+    /// Gets or sets the replay memory: when set, every applied step is followed by
+    /// <see cref="ReplayMemory.ReplaysPerStep"/> single-sample steps on samples drawn from it, and the
+    /// step's own samples are then offered to it. Replayed steps do not count in
+    /// <see cref="SamplesSeen"/> and do not feed the input stage's running statistics: they are the
+    /// same samples again, not new ones. Null (the default) for none.
+    /// </summary>
+    /// <exception cref="ArgumentException">The memory's sample sizes differ from the model's.</exception>
+    public ReplayMemory? Replay
+    {
+        get => _replay;
+        set
+        {
+            if (value is not null && (value.InputSize != Model.InputSize || value.OutputSize != Model.OutputSize))
+            {
+                throw new ArgumentException($"The replay memory holds samples of {value.InputSize} -> {value.OutputSize} values; the model takes {Model.InputSize} -> {Model.OutputSize}.", nameof(value));
+            }
+
+            _replay = value;
+        }
     }
 
     /// <summary>One step on one sample with the full inference budget.</summary>
@@ -155,6 +178,29 @@ public sealed class OnlineLearner
     /// <param name="iterationBudget">Inference iterations allowed, range &gt;= 0.</param>
     public LearnResult LearnBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batchSize, int iterationBudget)
     {
+        LearnResult result = Step(inputs, targets, batchSize, iterationBudget, fromStream: true);
+        if (_replay is { } replay && result.Status == LearnStatus.Applied)
+        {
+            // Replay first, then remember: the sample just learned is not rehearsed at once, and a
+            // sample the guard refused (an outlier) never enters the memory.
+            for (int i = 0; i < replay.ReplaysPerStep && replay.Count > 0; i++)
+            {
+                int slot = replay.Draw();
+                Step(replay.Input(slot), replay.Target(slot), 1, iterationBudget, fromStream: false);
+            }
+
+            int features = Model.InputSize, outputs = Model.OutputSize;
+            for (int b = 0; b < batchSize; b++)
+            {
+                replay.Offer(inputs.Slice(b * features, features), targets.Slice(b * outputs, outputs));
+            }
+        }
+
+        return result;
+    }
+
+    private LearnResult Step(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batchSize, int iterationBudget, bool fromStream)
+    {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(iterationBudget);
         if (inputs.Length != batchSize * Model.InputSize)
@@ -180,7 +226,11 @@ public sealed class OnlineLearner
             // The running statistics describe the stream of valid samples, so they take this
             // sample in even if the guard later refuses the weight step.
             ReadOnlySpan<float> input = inputs.Slice(b * features, features);
-            stage.Observe(input);
+            if (fromStream)
+            {
+                stage.Observe(input);
+            }
+
             stage.Apply(input, workspace.Activity[0].AsSpan(b * features, features));
         }
 
@@ -210,6 +260,11 @@ public sealed class OnlineLearner
         }
 
         float change = Apply(workspace, batchSize);
+        if (!fromStream)
+        {
+            return new LearnResult(loss, change, iterations, LearnStatus.Applied);
+        }
+
         SamplesSeen += batchSize;
         RebalanceWhenDue(batchSize);
         if (Probe is { } probe && batchSize == 1)

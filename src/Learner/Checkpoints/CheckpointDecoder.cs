@@ -17,7 +17,7 @@ internal static class CheckpointDecoder
     private static readonly uint[] s_knownTags =
     [
         CheckpointFormat.ArchitectureTag, CheckpointFormat.InputStageTag, CheckpointFormat.AlgorithmTag, CheckpointFormat.HyperparametersTag,
-        CheckpointFormat.ParametersTag, CheckpointFormat.AdamTag, CheckpointFormat.ProgressTag,
+        CheckpointFormat.ParametersTag, CheckpointFormat.AdamTag, CheckpointFormat.ProgressTag, CheckpointFormat.ReplayTag,
     ];
 
     /// <summary>Reads one checkpoint from the current position of <paramref name="source"/>, leaving it just past the checkpoint's last byte.</summary>
@@ -144,6 +144,9 @@ internal static class CheckpointDecoder
         }
 
         long samplesSeen = ReadProgress(Required(CheckpointFormat.ProgressTag), filePath);
+        ReplayState? replay = sections.TryGetValue(CheckpointFormat.ReplayTag, out SectionRange replayRange)
+            ? ReadReplay(data.AsSpan(replayRange.Offset, replayRange.Length), sizes, filePath)
+            : null;
 
         // Everything is known good; only now are objects built.
         var model = new Mlp(sizes, head);
@@ -164,6 +167,13 @@ internal static class CheckpointDecoder
         }
 
         var learner = new OnlineLearner(model, algorithm, hyperparameters) { SamplesSeen = samplesSeen };
+        if (replay is not null)
+        {
+            var memory = new ReplayMemory(replay.Capacity, replay.ReplaysPerStep, sizes[0], sizes[^1], replay.Random);
+            memory.Restore(replay.Inputs, replay.Targets, replay.Count, replay.Offered, replay.Random);
+            learner.Replay = memory;
+        }
+
         if (adam is not null)
         {
             AdamState state = learner.Adam!;
@@ -416,6 +426,32 @@ internal static class CheckpointDecoder
         return moments;
     }
 
+    private static ReplayState ReadReplay(ReadOnlySpan<byte> payload, int[] sizes, string? filePath)
+    {
+        var reader = new SectionReader(payload, "RPLY", filePath);
+        int capacity = reader.ReadInt32("the replay capacity");
+        int perStep = reader.ReadInt32("the replays per step");
+        if (LearnerLimits.CheckReplay(capacity, perStep, sizes[0], sizes[^1]) is { } problem)
+        {
+            throw Fail(filePath, $"section RPLY: {problem}");
+        }
+
+        int count = reader.ReadInt32("the replay count");
+        long offered = reader.ReadInt64("the samples offered");
+
+        // A reservoir holds every sample offered until it is full, and is full from then on.
+        if (count < 0 || count > capacity || offered < count || offered > LearnerLimits.MaximumSampleCount || (count < capacity && offered != count))
+        {
+            throw Fail(filePath, $"section RPLY: {count} samples held of {offered} offered does not fit a reservoir of {capacity}");
+        }
+
+        ulong random = (ulong)reader.ReadInt64("the generator state");
+        float[] inputs = reader.ReadFiniteSingles(count * sizes[0], "the replayed inputs");
+        float[] targets = reader.ReadFiniteSingles(count * sizes[^1], "the replayed targets");
+        reader.RequireEnd();
+        return new ReplayState(capacity, perStep, count, offered, random, inputs, targets);
+    }
+
     private static long ReadProgress(ReadOnlySpan<byte> payload, string? filePath)
     {
         var reader = new SectionReader(payload, "PROG", filePath);
@@ -431,6 +467,8 @@ internal static class CheckpointDecoder
 
     private static CheckpointFormatException Fail(string? filePath, string problem, Exception? innerException = null) =>
         new(filePath, problem, innerException);
+
+    private sealed record ReplayState(int Capacity, int ReplaysPerStep, int Count, long Offered, ulong Random, float[] Inputs, float[] Targets);
 
     private readonly record struct SectionRange(int Offset, int Length);
 

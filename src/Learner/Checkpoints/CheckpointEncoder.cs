@@ -19,6 +19,7 @@ internal sealed class CheckpointEncoder
     private readonly long _algorithmLength;
     private readonly long _parametersLength;
     private readonly long _adamLength;
+    private readonly long _replayLength;
 
     private CheckpointEncoder(OnlineLearner learner)
     {
@@ -32,6 +33,8 @@ internal sealed class CheckpointEncoder
         _algorithmLength = 1 + _algorithmName.Length;
         _parametersLength = sizeof(float) * model.ParameterCount;
         _adamLength = learner.Adam is null ? 0 : sizeof(long) + (2 * _parametersLength);
+        _replayLength = learner.Replay is not { } replay ? 0
+            : CheckpointFormat.ReplayHeaderLength + (sizeof(float) * (long)replay.Count * (replay.InputSize + replay.OutputSize));
         TotalLength = CheckpointFormat.HeaderLength
             + CheckpointFormat.SectionHeaderLength + _architectureLength
             + CheckpointFormat.SectionHeaderLength + _inputStageLength
@@ -39,6 +42,7 @@ internal sealed class CheckpointEncoder
             + CheckpointFormat.SectionHeaderLength + (sizeof(float) * CheckpointFormat.HyperparameterCount)
             + CheckpointFormat.SectionHeaderLength + _parametersLength
             + (learner.Adam is null ? 0 : CheckpointFormat.SectionHeaderLength + _adamLength)
+            + (learner.Replay is null ? 0 : CheckpointFormat.SectionHeaderLength + _replayLength)
             + CheckpointFormat.SectionHeaderLength + sizeof(long)
             + CheckpointFormat.ChecksumLength;
     }
@@ -101,6 +105,12 @@ internal sealed class CheckpointEncoder
             }
         }
 
+        if (learner.Replay is { } memory)
+        {
+            RequireFinite(memory.StoredInputs, "the replay memory's inputs");
+            RequireFinite(memory.StoredTargets, "the replay memory's targets");
+        }
+
         var encoder = new CheckpointEncoder(learner);
         if (encoder.TotalLength > CheckpointFormat.MaximumLength)
         {
@@ -155,6 +165,18 @@ internal sealed class CheckpointEncoder
                 writer.WriteSingles(adam.FirstMomentBiases[n]);
                 writer.WriteSingles(adam.SecondMomentBiases[n]);
             }
+        }
+
+        if (_learner.Replay is { } replay)
+        {
+            writer.BeginSection(CheckpointFormat.ReplayTag, _replayLength);
+            writer.WriteInt32(replay.Capacity);
+            writer.WriteInt32(replay.ReplaysPerStep);
+            writer.WriteInt32(replay.Count);
+            writer.WriteInt64(replay.Offered);
+            writer.WriteUInt64(replay.RandomState);
+            writer.WriteSingles(replay.StoredInputs);
+            writer.WriteSingles(replay.StoredTargets);
         }
 
         writer.BeginSection(CheckpointFormat.ProgressTag, sizeof(long));

@@ -44,6 +44,12 @@ internal static class CheckpointFormat
 
     public const uint ProgressTag = 'P' | ('R' << 8) | ('O' << 16) | ('G' << 24);
 
+    /// <summary>The replay memory (optional; upper case because it changes what training does).</summary>
+    public const uint ReplayTag = 'R' | ('P' << 8) | ('L' << 16) | ('Y' << 24);
+
+    /// <summary>The fixed part of <c>RPLY</c>: capacity, replays per step, count (i32 each), offered (i64), generator state (u64).</summary>
+    public const int ReplayHeaderLength = (3 * sizeof(int)) + sizeof(long) + sizeof(ulong);
+
     /// <summary>
     /// <c>\x89 E D G E I L \n</c>. The high first byte and the line feed make a file that went
     /// through a 7-bit or text-mode copy fail here rather than at the checksum (the PNG trick).
