@@ -185,3 +185,22 @@ public sealed class ReplayMemory
         return z ^ (z >> 31);
     }
 }
+
+/// <summary>A replay memory's settings, as the command line and the device configuration give them.</summary>
+/// <param name="Capacity">Samples held, range 1..<see cref="LearnerLimits.MaximumReplayCapacity"/>.</param>
+/// <param name="ReplaysPerStep">Samples replayed after each learn step, range 0..<see cref="LearnerLimits.MaximumReplaysPerStep"/>.</param>
+public sealed record ReplaySettings(int Capacity, int ReplaysPerStep)
+{
+    /// <summary>Creates an empty memory for a model of <paramref name="inputSize"/> inputs and <paramref name="outputSize"/> outputs.</summary>
+    /// <param name="inputSize">Values per input.</param>
+    /// <param name="outputSize">Values per target.</param>
+    /// <param name="seed">Seed of the draws.</param>
+    /// <returns>The memory.</returns>
+    public ReplayMemory Create(int inputSize, int outputSize, ulong seed) => new(Capacity, ReplaysPerStep, inputSize, outputSize, seed);
+
+    /// <summary>Describes what is wrong with these settings for a model of the given sizes, or null when they are in range.</summary>
+    /// <param name="inputSize">Values per input.</param>
+    /// <param name="outputSize">Values per target.</param>
+    /// <returns>The problem, or null.</returns>
+    public string? Problem(int inputSize, int outputSize) => LearnerLimits.CheckReplay(Capacity, ReplaysPerStep, inputSize, outputSize);
+}

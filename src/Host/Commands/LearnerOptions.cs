@@ -70,6 +70,19 @@ public static class LearnerOptions
         Description = $"Samples between two rebalancings of the hidden units in il-prox, il-prox-fast and bp-prox; 0 for the paper's rule without them (docs/algorithms.md, \"Unit balance\"). Default: {Learner.Hyperparameters.DefaultBalanceInterval}",
     };
 
+    /// <summary><c>--replay</c>.</summary>
+    public static readonly Option<int?> ReplayCapacity = new("--replay")
+    {
+        Description = "Keep a replay memory of this many past samples (a reservoir: a uniform sample of the whole stream) and learn from --replay-per-step of them after each step. Default: no replay",
+    };
+
+    /// <summary><c>--replay-per-step</c>.</summary>
+    public static readonly Option<int> ReplaysPerStep = new("--replay-per-step")
+    {
+        Description = "With --replay: samples replayed after each learn step (each one a step of its own).",
+        DefaultValueFactory = _ => 1,
+    };
+
     /// <summary>Adds the options to <paramref name="command"/>.</summary>
     public static void AddTo(Command command)
     {
@@ -83,7 +96,13 @@ public static class LearnerOptions
         command.Add(GammaBottom);
         command.Add(GammaTop);
         command.Add(BalanceInterval);
+        command.Add(ReplayCapacity);
+        command.Add(ReplaysPerStep);
     }
+
+    /// <summary>The replay memory asked for by <c>--replay</c> and <c>--replay-per-step</c>, or null for none.</summary>
+    public static ReplaySettings? Replay(ParseResult parse) =>
+        parse.GetValue(ReplayCapacity) is { } capacity ? new ReplaySettings(capacity, parse.GetValue(ReplaysPerStep)) : null;
 
     /// <summary>The rule named by <c>--algorithm</c>.</summary>
     public static LearningAlgorithm ParseAlgorithm(ParseResult parse) => LearningAlgorithms.Parse(parse.GetValue(Algorithm)!);

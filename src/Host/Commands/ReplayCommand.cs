@@ -138,6 +138,7 @@ public static class ReplayCommand
                 InputScaling = new InputScalingOptions(parse.GetValue(s_standardize), parse.GetValue(s_inputScale), parse.GetValue(s_inputOffset), parse.GetValue(s_freezeAfter)),
                 TracePath = parse.GetValue(s_traceEvery) is null ? null : Path.Combine(parse.GetValue(s_out)!, "trace.csv"),
                 TraceEvery = parse.GetValue(s_traceEvery) ?? 1000,
+                Replay = LearnerOptions.Replay(parse),
                 DetectDrift = parse.GetValue(s_detectDrift) is { } detector
                     ? new DriftDetectorSettings(DriftDetectorSettings.Parse(detector), parse.GetValue(s_driftConfidence), parse.GetValue(s_driftTolerance), parse.GetValue(s_driftThreshold))
                     : null,

@@ -49,6 +49,16 @@ public static class RunReport
         json.WriteNumber("seed", options.Seed);
         json.WriteNumber("samples_seen", result.Learner.SamplesSeen);
         json.WriteNumber("rejected_steps", result.RejectedSteps);
+        if (result.Learner.Replay is { } replay)
+        {
+            json.WriteStartObject("replay");
+            json.WriteNumber("capacity", replay.Capacity);
+            json.WriteNumber("per_step", replay.ReplaysPerStep);
+            json.WriteNumber("held", replay.Count);
+            json.WriteNumber("memory_bytes", replay.MemoryBytes);
+            json.WriteEndObject();
+        }
+
         if (options.DetectDrift is { } detector)
         {
             json.WriteStartObject("drift");

@@ -96,7 +96,9 @@ public static class OnlineRun
             model.Input.SetFixed(scaling.Offset, scaling.Scale ?? defaultScale);
         }
 
-        return new OnlineLearner(model, options.Algorithm, options.Hyperparameters);
+        var learner = new OnlineLearner(model, options.Algorithm, options.Hyperparameters);
+        learner.Replay = options.Replay?.Create(model.InputSize, model.OutputSize, (ulong)options.Seed);
+        return learner;
     }
 
     /// <summary>Runs to the end of the stream, or until <paramref name="cancellation"/> fires (then the result is partial).</summary>

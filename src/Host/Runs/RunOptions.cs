@@ -65,6 +65,9 @@ public sealed record RunOptions
     /// <summary>Samples per row of the trace.</summary>
     public int TraceEvery { get; init; } = 1000;
 
+    /// <summary>The learner's replay memory; null for none.</summary>
+    public ReplaySettings? Replay { get; init; }
+
     /// <summary>The drift detector run on the prequential loss (<see cref="DriftEvent"/>); null for none.</summary>
     public DriftDetectorSettings? DetectDrift { get; init; }
 
@@ -114,6 +117,11 @@ public sealed record RunOptions
         if (TraceEvery < 1)
         {
             throw new ArgumentException($"--trace-every {TraceEvery}: must be at least 1.");
+        }
+
+        if (Replay?.Problem(Layers[0], Layers[^1]) is { } replayProblem)
+        {
+            throw new ArgumentException($"--replay {Replay.Capacity} --replay-per-step {Replay.ReplaysPerStep}: {replayProblem}.");
         }
 
         if (DetectDrift is not null)

@@ -4,8 +4,8 @@ using System.Text.Json;
 
 namespace EdgeIL.Host.Tests;
 
-/// <summary><c>replay --detect-drift</c> on a user's own sensor log, replayed in file order.</summary>
-public class DriftReplayTests
+/// <summary><c>replay --detect-drift</c> and <c>--replay</c> on a user's own sensor log, replayed in file order.</summary>
+public class ContinualOptionsTests
 {
     /// <summary>
     /// Two classes of readings; from row <paramref name="swapAt"/> on the labels mean the opposite (a
@@ -81,5 +81,36 @@ public class DriftReplayTests
 
         Assert.Equal(2, exit);
         Assert.Contains("--drift-confidence", error);
+    }
+
+    [Fact]
+    public void Replay_WithReplayMemory_ReportsItsSizeAndKeepsItInTheModel()
+    {
+        using var folder = new TemporaryFolder();
+        string log = WriteLog(folder.File("machine.csv"), rows: 1_000, swapAt: 1_000, seed: 3);
+
+        (int exit, _, _) = HostCli.Invoke("replay", "--data", log, "--layers", "2,8,2", "--replay", "100", "--replay-per-step", "2", "--out", folder.File("run"));
+
+        Assert.Equal(0, exit);
+        using JsonDocument report = JsonDocument.Parse(File.ReadAllBytes(folder.File("run/report.json")));
+        JsonElement replay = report.RootElement.GetProperty("replay");
+        Assert.Equal(100, replay.GetProperty("capacity").GetInt32());
+        Assert.Equal(2, replay.GetProperty("per_step").GetInt32());
+        Assert.Equal(100, replay.GetProperty("held").GetInt32());
+        Assert.Equal(100 * (2 + 2) * sizeof(float), replay.GetProperty("memory_bytes").GetInt64());
+        Learner.OnlineLearner model = Learner.Checkpoints.CheckpointFile.Load(folder.File("run/model.edgeil"));
+        Assert.Equal(800, model.Replay!.Offered);
+    }
+
+    [Fact]
+    public void Replay_ReplayTooLarge_NamesTheOptions()
+    {
+        using var folder = new TemporaryFolder();
+        string log = WriteLog(folder.File("machine.csv"), rows: 100, swapAt: 100, seed: 3);
+
+        (int exit, _, string error) = HostCli.Invoke("replay", "--data", log, "--layers", "2,8,2", "--replay", "100", "--replay-per-step", "100", "--out", folder.File("run"));
+
+        Assert.Equal(2, exit);
+        Assert.Contains("--replay-per-step 100", error);
     }
 }
