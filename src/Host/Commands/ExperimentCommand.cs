@@ -42,7 +42,17 @@ public static class ExperimentCommand
 
     private static readonly Option<string?> s_tasks = new("--tasks")
     {
-        Description = $"lifelong only: comma-separated tasks, from {string.Join(", ", LifelongExperiment.TaskNames)}. Default: all",
+        Description = $"lifelong: comma-separated tasks, from {string.Join(", ", LifelongExperiment.LifelongTaskNames)}; continual: streams, from {string.Join(", ", Experiments.Continual.ContinualExperiment.StreamNames)}. Default: all",
+    };
+
+    private static readonly Option<int?> s_replay = new("--replay")
+    {
+        Description = $"continual only: samples in the replay memory of the \"+ replay\" rows. Default: {Experiments.Continual.ContinualExperiment.DefaultReplay.Capacity}",
+    };
+
+    private static readonly Option<int?> s_replayPerStep = new("--replay-per-step")
+    {
+        Description = $"continual only: samples replayed after each step in the \"+ replay\" rows. Default: {Experiments.Continual.ContinualExperiment.DefaultReplay.ReplaysPerStep}",
     };
 
     private static readonly Option<string?> s_algorithms = new("--algorithms")
@@ -79,6 +89,8 @@ public static class ExperimentCommand
             s_samples,
             s_algorithms,
             s_tasks,
+            s_replay,
+            s_replayPerStep,
             s_alpha,
             s_lr,
             s_eps,
@@ -96,21 +108,55 @@ public static class ExperimentCommand
             IReadOnlyList<string>? tasks = parse.GetValue(s_tasks) is { } taskList
                 ? taskList.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
                 : null;
-            if (tasks is not null && experiment is not LifelongExperiment)
+            CheckTasks(experiment, tasks);
+            ReplaySettings? replay = null;
+            if (parse.GetValue(s_replay) is not null || parse.GetValue(s_replayPerStep) is not null)
             {
-                throw new ArgumentException($"--tasks applies to the lifelong experiment, not to {experiment.Name}.");
+                if (experiment is not Experiments.Continual.ContinualExperiment)
+                {
+                    throw new ArgumentException($"--replay and --replay-per-step apply to the continual experiment, not to {experiment.Name}.");
+                }
+
+                ReplaySettings defaults = Experiments.Continual.ContinualExperiment.DefaultReplay;
+                replay = new ReplaySettings(parse.GetValue(s_replay) ?? defaults.Capacity, parse.GetValue(s_replayPerStep) ?? defaults.ReplaysPerStep);
             }
 
             IReadOnlyList<LearningAlgorithm>? algorithms = parse.GetValue(s_algorithms) is { } list
                 ? list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(LearningAlgorithms.Parse).ToArray()
                 : null;
             string? dataFolder = parse.GetValue(DataOptions.DataDirectory);
-            var settings = new ExperimentSettings(seeds, parse.GetValue(s_samples), algorithms, parse.GetValue(s_alpha), parse.GetValue(s_lr), parse.GetValue(s_eps), tasks, dataFolder);
-            LifelongExperiment.CheckTasks(tasks);
+            var settings = new ExperimentSettings(seeds, parse.GetValue(s_samples), algorithms, parse.GetValue(s_alpha), parse.GetValue(s_lr), parse.GetValue(s_eps), tasks, dataFolder, replay);
             TrainTestData data = experiment.Load(parse.GetValue(s_data), dataFolder);
             return new ExperimentRunnerCommand(output, error).Run(experiment, data, settings, outFolder);
         });
         return command;
+    }
+
+    /// <summary>Throws an <see cref="ArgumentException"/> when --tasks does not apply or names an unknown task.</summary>
+    private static void CheckTasks(Experiment experiment, IReadOnlyList<string>? tasks)
+    {
+        if (tasks is null)
+        {
+            return;
+        }
+
+        if (experiment.TaskNames is not { } known)
+        {
+            throw new ArgumentException($"--tasks applies to the lifelong and continual experiments, not to {experiment.Name}.");
+        }
+
+        if (tasks.Count == 0)
+        {
+            throw new ArgumentException($"--tasks is empty: name one or more of {string.Join(", ", known)}.");
+        }
+
+        foreach (string task in tasks)
+        {
+            if (!known.Contains(task))
+            {
+                throw new ArgumentException($"--tasks: unknown task '{task}'; use {string.Join(", ", known)}.");
+            }
+        }
     }
 }
 

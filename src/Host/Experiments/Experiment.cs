@@ -13,7 +13,8 @@ namespace EdgeIL.Host.Experiments;
 /// <param name="Epsilon">Overrides the damping eps of the normalised rules; null for algorithms.md's 0.25.</param>
 /// <param name="Tasks">The tasks to run, in experiments made of several (lifelong); null for all of them.</param>
 /// <param name="DataFolder">Where fetched datasets are (<c>--data-dir</c>); null for the per-user data folder.</param>
-public sealed record ExperimentSettings(int Seeds, long? Samples, IReadOnlyList<LearningAlgorithm>? Algorithms, float? Alpha = null, float? LearningRate = null, float? Epsilon = null, IReadOnlyList<string>? Tasks = null, string? DataFolder = null)
+/// <param name="Replay">The replay memory of the continual experiment's "+ replay" rows; null for its default.</param>
+public sealed record ExperimentSettings(int Seeds, long? Samples, IReadOnlyList<LearningAlgorithm>? Algorithms, float? Alpha = null, float? LearningRate = null, float? Epsilon = null, IReadOnlyList<string>? Tasks = null, string? DataFolder = null, ReplaySettings? Replay = null)
 {
     /// <summary>The settings of <paramref name="algorithm"/> in this experiment: the dataset's defaults with the overrides applied.</summary>
     public Hyperparameters For(LearningAlgorithm algorithm, string dataset, LearningTask task = LearningTask.Classify) =>
@@ -48,6 +49,7 @@ public abstract class Experiment
         new DataConstrainedExperiment(),
         new ImplicitExperiment(),
         new LifelongExperiment(),
+        new Continual.ContinualExperiment(),
     ];
 
     /// <summary>The name used on the command line.</summary>
@@ -55,6 +57,9 @@ public abstract class Experiment
 
     /// <summary>The data it runs on unless told otherwise.</summary>
     public abstract string DefaultData { get; }
+
+    /// <summary>The names <c>--tasks</c> chooses from, for experiments made of several tasks or streams; null when it takes none.</summary>
+    public virtual IReadOnlyList<string>? TaskNames => null;
 
     /// <summary>Seeds per configuration unless told otherwise.</summary>
     public virtual int DefaultSeeds => 3;

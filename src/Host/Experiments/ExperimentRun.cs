@@ -30,39 +30,39 @@ public static class ExperimentRunner
         observer.Complete();
         return outcomes;
     }
+}
 
-    /// <summary>Adds up the progress of concurrent runs into one bar.</summary>
-    private sealed class SharedProgress(IRunObserver target, long total, int runs)
+/// <summary>Adds up the progress of concurrent runs into one bar.</summary>
+internal sealed class SharedProgress(IRunObserver target, long total, int runs)
+{
+    private readonly long[] _done = new long[runs];
+    private readonly Lock _lock = new();
+
+    public IRunObserver For(int index) => new Part(this, index);
+
+    public void Complete()
     {
-        private readonly long[] _done = new long[runs];
-        private readonly Lock _lock = new();
-
-        public IRunObserver For(int index) => new Part(this, index);
-
-        public void Complete()
+        lock (_lock)
         {
-            lock (_lock)
-            {
-                target.Progress(_done.Sum(), total);
-            }
+            target.Progress(_done.Sum(), total);
         }
+    }
 
-        private void Update(int index, long done)
+    private void Update(int index, long done)
+    {
+        lock (_lock)
         {
-            lock (_lock)
-            {
-                _done[index] = done;
-                target.Progress(_done.Sum(), total);
-            }
+            _done[index] = done;
+            target.Progress(_done.Sum(), total);
         }
+    }
 
-        private sealed class Part(SharedProgress shared, int index) : IRunObserver
+    private sealed class Part(SharedProgress shared, int index) : IRunObserver
+    {
+        public void Progress(long done, long total) => shared.Update(index, done);
+
+        public void Evaluated(Evaluation evaluation)
         {
-            public void Progress(long done, long total) => shared.Update(index, done);
-
-            public void Evaluated(Evaluation evaluation)
-            {
-            }
         }
     }
 }

@@ -33,7 +33,10 @@ public sealed class LifelongExperiment : OnlineRunExperiment
     ];
 
     /// <summary>The task names <c>--tasks</c> takes.</summary>
-    public static IReadOnlyList<string> TaskNames { get; } = [.. s_tasks.Select(t => t.Name)];
+    public static IReadOnlyList<string> LifelongTaskNames { get; } = [.. s_tasks.Select(t => t.Name)];
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<string>? TaskNames => LifelongTaskNames;
 
     /// <inheritdoc/>
     public override string Name => "lifelong";
@@ -64,28 +67,6 @@ public sealed class LifelongExperiment : OnlineRunExperiment
 
         points.Add(samples);
         return [.. points.Where(p => p <= samples)];
-    }
-
-    /// <summary>Throws an <see cref="ArgumentException"/> naming the first unknown task.</summary>
-    public static void CheckTasks(IReadOnlyList<string>? tasks)
-    {
-        if (tasks is null)
-        {
-            return;
-        }
-
-        if (tasks.Count == 0)
-        {
-            throw new ArgumentException($"--tasks is empty: name one or more of {string.Join(", ", TaskNames)}.");
-        }
-
-        foreach (string task in tasks)
-        {
-            if (!TaskNames.Contains(task))
-            {
-                throw new ArgumentException($"--tasks: unknown task '{task}'; use {string.Join(", ", TaskNames)}.");
-            }
-        }
     }
 
     /// <summary>
