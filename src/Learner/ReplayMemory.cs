@@ -189,7 +189,7 @@ public sealed class ReplayMemory
 /// <summary>A replay memory's settings, as the command line and the device configuration give them.</summary>
 /// <param name="Capacity">Samples held, range 1..<see cref="LearnerLimits.MaximumReplayCapacity"/>.</param>
 /// <param name="ReplaysPerStep">Samples replayed after each learn step, range 0..<see cref="LearnerLimits.MaximumReplaysPerStep"/>.</param>
-public sealed record ReplaySettings(int Capacity, int ReplaysPerStep)
+public sealed record ReplayMemorySettings(int Capacity, int ReplaysPerStep)
 {
     /// <summary>Creates an empty memory for a model of <paramref name="inputSize"/> inputs and <paramref name="outputSize"/> outputs.</summary>
     /// <param name="inputSize">Values per input.</param>

@@ -189,7 +189,7 @@ public class LifelongTests
 
     [Theory]
     [InlineData("lifelong", "--tasks", "mnist,speech", "unknown task 'speech'")]
-    [InlineData("online", "--tasks", "mnist", "--tasks applies to the lifelong experiment")]
+    [InlineData("online", "--tasks", "mnist", "--tasks applies to the lifelong and continual experiments")]
     [InlineData("lifelong", "--samples", "0", "--samples 0: must be at least 1.")]
     public void Command_BadTasks_ExitsWithOneLineError(string experiment, string option, string value, string message)
     {

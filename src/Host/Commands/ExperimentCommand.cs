@@ -109,7 +109,7 @@ public static class ExperimentCommand
                 ? taskList.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
                 : null;
             CheckTasks(experiment, tasks);
-            ReplaySettings? replay = null;
+            ReplayMemorySettings? replay = null;
             if (parse.GetValue(s_replay) is not null || parse.GetValue(s_replayPerStep) is not null)
             {
                 if (experiment is not Experiments.Continual.ContinualExperiment)
@@ -117,8 +117,8 @@ public static class ExperimentCommand
                     throw new ArgumentException($"--replay and --replay-per-step apply to the continual experiment, not to {experiment.Name}.");
                 }
 
-                ReplaySettings defaults = Experiments.Continual.ContinualExperiment.DefaultReplay;
-                replay = new ReplaySettings(parse.GetValue(s_replay) ?? defaults.Capacity, parse.GetValue(s_replayPerStep) ?? defaults.ReplaysPerStep);
+                ReplayMemorySettings defaults = Experiments.Continual.ContinualExperiment.DefaultReplay;
+                replay = new ReplayMemorySettings(parse.GetValue(s_replay) ?? defaults.Capacity, parse.GetValue(s_replayPerStep) ?? defaults.ReplaysPerStep);
             }
 
             IReadOnlyList<LearningAlgorithm>? algorithms = parse.GetValue(s_algorithms) is { } list

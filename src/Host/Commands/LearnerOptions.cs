@@ -101,8 +101,8 @@ public static class LearnerOptions
     }
 
     /// <summary>The replay memory asked for by <c>--replay</c> and <c>--replay-per-step</c>, or null for none.</summary>
-    public static ReplaySettings? Replay(ParseResult parse) =>
-        parse.GetValue(ReplayCapacity) is { } capacity ? new ReplaySettings(capacity, parse.GetValue(ReplaysPerStep)) : null;
+    public static ReplayMemorySettings? Replay(ParseResult parse) =>
+        parse.GetValue(ReplayCapacity) is { } capacity ? new ReplayMemorySettings(capacity, parse.GetValue(ReplaysPerStep)) : null;
 
     /// <summary>The rule named by <c>--algorithm</c>.</summary>
     public static LearningAlgorithm ParseAlgorithm(ParseResult parse) => LearningAlgorithms.Parse(parse.GetValue(Algorithm)!);

@@ -66,7 +66,7 @@ public sealed record RunOptions
     public int TraceEvery { get; init; } = 1000;
 
     /// <summary>The learner's replay memory; null for none.</summary>
-    public ReplaySettings? Replay { get; init; }
+    public ReplayMemorySettings? Replay { get; init; }
 
     /// <summary>The drift detector run on the prequential loss (<see cref="DriftEvent"/>); null for none.</summary>
     public DriftDetectorSettings? DetectDrift { get; init; }
