@@ -140,6 +140,46 @@ public sealed class OnlineLearner
         }
     }
 
+    /// <summary>
+    /// Restores another learner's trained state into this one, in place and without allocating: the
+    /// model's parameters and input stage, Adam's moments and the replay memory's contents. A device
+    /// rolling back to its known-good model uses it. <see cref="SamplesSeen"/> is left as it is: it
+    /// counts the stream, which a rollback does not rewind, and checkpoints are named by it.
+    /// </summary>
+    /// <param name="source">A learner of the same shape and rule, with a replay memory of the same settings or none when this one has none.</param>
+    /// <exception cref="ArgumentException">The learners differ in shape, rule or replay memory.</exception>
+    public void RestoreStateFrom(OnlineLearner source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        if (!source.Model.HasSameShape(Model) || source.Algorithm != Algorithm)
+        {
+            throw new ArgumentException("The learner to restore from differs in shape or rule.", nameof(source));
+        }
+
+        if ((_replay is null) != (source._replay is null))
+        {
+            throw new ArgumentException("One learner has a replay memory and the other has none.", nameof(source));
+        }
+
+        source.Model.CopyParametersTo(Model);
+        if (Adam is { } adam && source.Adam is { } from)
+        {
+            adam.Step = from.Step;
+            for (int n = 0; n < Model.LayerCount; n++)
+            {
+                from.FirstMomentWeights[n].CopyTo(adam.FirstMomentWeights[n], 0);
+                from.SecondMomentWeights[n].CopyTo(adam.SecondMomentWeights[n], 0);
+                from.FirstMomentBiases[n].CopyTo(adam.FirstMomentBiases[n], 0);
+                from.SecondMomentBiases[n].CopyTo(adam.SecondMomentBiases[n], 0);
+            }
+        }
+
+        if (_replay is { } replay)
+        {
+            replay.CopyFrom(source._replay!);
+        }
+    }
+
     /// <summary>One step on one sample with the full inference budget.</summary>
     public LearnResult Learn(ReadOnlySpan<float> input, ReadOnlySpan<float> target) =>
         Learn(input, target, Hyperparameters.Iterations);

@@ -163,6 +163,50 @@ public sealed class ReplayMemoryTests
     }
 
     [Theory]
+    [InlineData(LearningAlgorithm.ILProx)]
+    [InlineData(LearningAlgorithm.BPAdam)]
+    public void RestoreStateFrom_KnownGoodCopy_BringsBackEverythingButTheSampleCount(LearningAlgorithm algorithm)
+    {
+        // A device keeps a second learner as its known-good state and rolls back to it in place.
+        var random = new Random(8);
+        OnlineLearner current = new(Mlp.CreateRandom([4, 16, 4], OutputHead.Softmax, seed: 3), algorithm) { Replay = new ReplayMemory(20, 1, 4, 4, seed: 2) };
+        OnlineLearner knownGood = new(new Mlp([4, 16, 4], OutputHead.Softmax), algorithm) { Replay = new ReplayMemory(20, 1, 4, 4, seed: 9) };
+        for (int i = 0; i < 50; i++)
+        {
+            (float[] input, int label) = Sample(random, task: 0);
+            current.LearnClass(input, label);
+        }
+
+        knownGood.RestoreStateFrom(current);
+        byte[] saved = CheckpointTestData.Save(knownGood);
+        for (int i = 0; i < 50; i++)
+        {
+            (float[] input, int label) = Sample(random, task: 1);
+            current.LearnClass(input, label);
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        current.RestoreStateFrom(knownGood);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+
+        Assert.Equal(100, current.SamplesSeen);
+        OnlineLearner expected = CheckpointTestData.Load(saved);
+        expected.SamplesSeen = current.SamplesSeen;
+        CheckpointTestData.AssertSameState(expected, current);
+        Assert.Equal(knownGood.Replay!.RandomState, current.Replay!.RandomState);
+    }
+
+    [Fact]
+    public void RestoreStateFrom_OtherShape_IsRefused()
+    {
+        OnlineLearner learner = Learner(replay: null);
+        var other = new OnlineLearner(Mlp.CreateRandom([4, 8, 4], OutputHead.Softmax, seed: 3), LearningAlgorithm.ILProx);
+
+        Assert.Throws<ArgumentException>(() => learner.RestoreStateFrom(other));
+        Assert.Throws<ArgumentException>(() => learner.RestoreStateFrom(Learner(replay: (10, 1))));
+    }
+
+    [Theory]
     [InlineData(0, 1)]
     [InlineData(1_000_001, 1)]
     [InlineData(10, -1)]
