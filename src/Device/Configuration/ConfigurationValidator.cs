@@ -23,9 +23,28 @@ public static class ConfigurationValidator
         CheckTargets(configuration, errors);
         CheckOutputs(configuration, errors);
         CheckPersistence(configuration.Persistence, errors);
+        CheckSafety(configuration.Safety, errors);
         CheckGpio(configuration.Gpio, errors);
         CheckPinsDistinct(configuration, errors);
         return errors.List;
+    }
+
+    private static void CheckSafety(SafetySettings safety, Errors errors)
+    {
+        if (safety.DriftDetector is not ("adwin" or "page-hinkley" or "none"))
+        {
+            errors.Add("safety.driftDetector", $"is \"{safety.DriftDetector}\"; use \"adwin\", \"page-hinkley\" or \"none\"");
+        }
+
+        errors.Range("safety.driftConfidence", safety.DriftConfidence, 1e-12, 0.5);
+        errors.Range("safety.driftTolerance", safety.DriftTolerance, 0, 1e6);
+        errors.Range("safety.driftThreshold", safety.DriftThreshold, 1e-6, 1e9);
+        errors.Range("safety.canarySize", safety.CanarySize, 0, 10_000);
+        errors.Range("safety.canaryEvery", safety.CanaryEvery, 2, 1000);
+        errors.Range("safety.scoreEveryTicks", safety.ScoreEveryTicks, 10, 1_000_000);
+        errors.Range("safety.rollbackMargin", safety.RollbackMargin, 0, 10);
+        errors.Range("safety.rollbackAfterScorings", safety.RollbackAfterScorings, 1, 1000);
+        errors.Range("safety.stuckAfterSeconds", safety.StuckAfterSeconds, 0, 86_400);
     }
 
     private static void CheckLoop(DeviceConfiguration configuration, Errors errors)
@@ -99,6 +118,9 @@ public static class ConfigurationValidator
         {
             errors.Range("model.balanceInterval", balanceInterval, 0, LearnerLimits.MaximumBalanceInterval);
         }
+
+        errors.Range("model.replayCapacity", model.ReplayCapacity, 0, LearnerLimits.MaximumReplayCapacity);
+        errors.Range("model.replaysPerStep", model.ReplaysPerStep, 0, LearnerLimits.MaximumReplaysPerStep);
 
         errors.Defined("model.inputScaling", model.InputScaling);
         if (!float.IsFinite(model.InputOffset))

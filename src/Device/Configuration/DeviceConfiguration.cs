@@ -39,6 +39,46 @@ public sealed class DeviceConfiguration
 
     /// <summary>Gets how the GPIO controller is opened (buttons, LEDs).</summary>
     public GpioSettings Gpio { get; set; } = new();
+
+    /// <summary>Gets the safety net: drift detection, the canary set, the known-good model and rollback, the stuck-sensor check.</summary>
+    public SafetySettings Safety { get; set; } = new();
+}
+
+/// <summary>The safety net (firmware-config/README.md, "The safety net"). Every field has a default; <c>enabled: false</c> turns it all off.</summary>
+public sealed class SafetySettings
+{
+    /// <summary>Gets whether the safety net runs.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Gets the drift detector on the prequential loss: "adwin", "page-hinkley" or "none".</summary>
+    public string DriftDetector { get; set; } = "adwin";
+
+    /// <summary>Gets ADWIN's confidence delta, range (0, 1).</summary>
+    public double DriftConfidence { get; set; } = 0.002;
+
+    /// <summary>Gets Page-Hinkley's tolerance delta, in the loss's units, range &gt;= 0.</summary>
+    public double DriftTolerance { get; set; } = 0.005;
+
+    /// <summary>Gets Page-Hinkley's threshold lambda, in the loss's units, range &gt; 0.</summary>
+    public double DriftThreshold { get; set; } = 50;
+
+    /// <summary>Gets the frames in the canary set, range 0..10000; 0 turns the canary, the known-good model and rollback off.</summary>
+    public int CanarySize { get; set; } = 200;
+
+    /// <summary>Gets how often a learnable frame goes to the canary instead of being learned, one in this many, range 2..1000.</summary>
+    public int CanaryEvery { get; set; } = 20;
+
+    /// <summary>Gets the ticks between two scorings of the current and the known-good model on the canary, range 10..1000000.</summary>
+    public int ScoreEveryTicks { get; set; } = 300;
+
+    /// <summary>Gets how much worse than the known-good model (relative, 0.25 = 25 %) the current one must score to count as worse, range 0..10.</summary>
+    public double RollbackMargin { get; set; } = 0.25;
+
+    /// <summary>Gets the scorings in a row the current model must be worse before it is rolled back, range 1..1000.</summary>
+    public int RollbackAfterScorings { get; set; } = 3;
+
+    /// <summary>Gets the seconds of identical frames after which the sensor counts as stuck, range 0..86400; 0 for no check.</summary>
+    public double StuckAfterSeconds { get; set; } = 10;
 }
 
 /// <summary>The fixed-timestep loop: tick rate, catch-up clamp and the adaptive inference budget.</summary>
@@ -132,6 +172,12 @@ public sealed class ModelSettings
     /// self-supervised stream (docs/algorithms.md, "Unit balance").
     /// </summary>
     public int? BalanceInterval { get; set; }
+
+    /// <summary>Gets the samples in the learner's replay memory, range 0..1000000 (and 256 MB); 0 for none.</summary>
+    public int ReplayCapacity { get; set; }
+
+    /// <summary>Gets the samples replayed after each learn step when there is a replay memory, range 0..64.</summary>
+    public int ReplaysPerStep { get; set; } = 1;
 
     /// <summary>Gets the input stage: <c>fixed</c> (offset and scale below) or <c>standardize</c> (running mean and deviation).</summary>
     [JsonConverter(typeof(ConfigurationEnumConverter<InputScaling>))]

@@ -1,4 +1,5 @@
 using EdgeIL.Device.Persistence;
+using EdgeIL.Device.Safety;
 using EdgeIL.Learner;
 
 namespace EdgeIL.Device.Loop;
@@ -51,7 +52,8 @@ public sealed class CheckpointPolicy
     /// <param name="learner">The learner to save.</param>
     /// <param name="learnSteps">The learn steps run so far.</param>
     /// <param name="now">The current timestamp.</param>
-    public void Between(OnlineLearner learner, long learnSteps, long now)
+    /// <param name="safety">The safety net, whose known-good model is saved with a checkpoint when it changed; null for none.</param>
+    public void Between(OnlineLearner learner, long learnSteps, long now, SafetyNet? safety = null)
     {
         bool export = _requests.TakeExport() || _exportPending;
         bool checkpointRequested = _requests.TakeCheckpoint();
@@ -65,12 +67,18 @@ public sealed class CheckpointPolicy
             return;
         }
 
-        if (_persistence.TrySubmit(learner, checkpoint, export))
+        OnlineLearner? knownGood = checkpoint && safety is { KnownGoodChanged: true } ? safety.KnownGood : null;
+        if (_persistence.TrySubmit(learner, checkpoint, export, knownGood))
         {
             if (checkpoint)
             {
                 _learnStepsAtCheckpoint = learnSteps;
                 _lastCheckpointTimestamp = now;
+            }
+
+            if (knownGood is not null)
+            {
+                safety!.KnownGoodSaved();
             }
 
             _exportPending = false;
@@ -93,7 +101,8 @@ public sealed class CheckpointPolicy
     /// <param name="learner">The learner to save.</param>
     /// <param name="learnSteps">The learn steps run.</param>
     /// <param name="resumed">Whether the run resumed from a checkpoint.</param>
-    public void Finish(OnlineLearner learner, long learnSteps, bool resumed)
+    /// <param name="safety">The safety net, whose known-good model is saved too when it changed; null for none.</param>
+    public void Finish(OnlineLearner learner, long learnSteps, bool resumed, SafetyNet? safety = null)
     {
         if (learnSteps > _learnStepsAtCheckpoint || (_persistence.CheckpointsSaved == 0 && !resumed))
         {
@@ -103,6 +112,12 @@ public sealed class CheckpointPolicy
         else
         {
             _persistence.WaitIdle(TimeSpan.FromMinutes(1));
+        }
+
+        if (safety is { KnownGoodChanged: true })
+        {
+            _persistence.SaveKnownGoodNow(safety.KnownGood);
+            safety.KnownGoodSaved();
         }
     }
 }

@@ -132,6 +132,9 @@ public sealed class DeviceLoop : IDisposable
     /// <summary>Gets the latest fault of the loop, else of the source, else of the persistence worker; null for none.</summary>
     public string? LastFault => _lastLoopFault ?? _source.LastFault ?? Checkpoints.Persistence.LastFault;
 
+    /// <summary>Gets the safety net (drift, canary, rollback, stuck sensor); null when it is off. Set by the composer.</summary>
+    public Safety.SafetyNet? Safety { get; init; }
+
     /// <summary>Gets the checkpoint the run resumed from, for the status file; set by the composer.</summary>
     public string? ResumedFrom { get; init; }
 
@@ -155,7 +158,7 @@ public sealed class DeviceLoop : IDisposable
         Status.Start(now);
         using CancellationTokenRegistration wakeOnStop = _requests.StopToken.Register(static state => ((ManualResetEventSlim)state!).Set(), _wake);
         LoopExit exit = RunUntilEnd(maxTicks);
-        Checkpoints.Finish(Mode.Learner, LearnSteps, resumed: ResumedFrom is not null);
+        Checkpoints.Finish(Mode.Learner, LearnSteps, resumed: ResumedFrom is not null, Safety);
         Status.Finish(this, exit, Describe(exit));
         return exit;
     }
@@ -200,6 +203,11 @@ public sealed class DeviceLoop : IDisposable
         _lastFrameTimestamp = tickStart;
         _consecutiveFaults = 0;
         TickOutcome outcome = Mode.Predict(tick, _frame, frameLabel, out bool learn);
+        if (Safety is { } safety)
+        {
+            learn = safety.OnFrame(tick, _frame, learn, ref outcome);
+        }
+
         Publish(outcome);
         EndTick(tickStart, learn ? Learn(tickStart) : LearnOutcome.NothingToLearn);
         return null;
@@ -263,8 +271,9 @@ public sealed class DeviceLoop : IDisposable
                 }
             }
 
+            Safety?.Between(Ticks);
             long now = _time.GetTimestamp();
-            Checkpoints.Between(Mode.Learner, LearnSteps, now);
+            Checkpoints.Between(Mode.Learner, LearnSteps, now, Safety);
             Status.Between(this, now);
         }
     }

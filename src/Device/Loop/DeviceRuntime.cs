@@ -4,10 +4,12 @@ using System.Device.Spi;
 using EdgeIL.Device.Configuration;
 using EdgeIL.Device.Outputs;
 using EdgeIL.Device.Persistence;
+using EdgeIL.Device.Safety;
 using EdgeIL.Device.Sources;
 using EdgeIL.Device.Streams;
 using EdgeIL.Device.Targets;
 using EdgeIL.Learner;
+using EdgeIL.Learner.Drift;
 using EdgeIL.Learner.Onnx;
 using Iot.Device.Button;
 using Iot.Device.Media;
@@ -131,7 +133,8 @@ public sealed class DeviceRuntime : IDisposable
             ConsecutiveFaultLimit = configuration.Loop.ConsecutiveFaultLimit,
             FrameTimeoutSeconds = configuration.Loop.FrameTimeoutSeconds,
         };
-        _loop = new DeviceLoop(mode, source, outputs, budget, checkpoints, status, Requests, environment.Time, options) { ResumedFrom = ResumedFrom };
+        SafetyNet? safety = CreateSafetyNet(loaded, environment, store, mode, console);
+        _loop = new DeviceLoop(mode, source, outputs, budget, checkpoints, status, Requests, environment.Time, options) { ResumedFrom = ResumedFrom, Safety = safety };
         if (console is not null)
         {
             PrintSummary(console, loaded, source, mode, shape, budget, store);
@@ -188,6 +191,7 @@ public sealed class DeviceRuntime : IDisposable
         if (resumed is not { } found)
         {
             Learner = CreateLearner(settings, shape);
+            ConfigureReplay(loaded, environment, shape);
             return;
         }
 
@@ -203,6 +207,92 @@ public sealed class DeviceRuntime : IDisposable
         Hyperparameters configured = Configured(settings, learner.Hyperparameters);
         Learner = configured == learner.Hyperparameters ? learner : learner.WithHyperparameters(configured);
         ResumedFrom = found.Path;
+        ConfigureReplay(loaded, environment, shape);
+    }
+
+    /// <summary>
+    /// Gives the learner the replay memory the configuration asks for: the resumed one when its
+    /// settings are unchanged, else an empty one (or none), saying so.
+    /// </summary>
+    private void ConfigureReplay(LoadedConfiguration loaded, DeviceEnvironment environment, ModelShape shape)
+    {
+        ModelSettings settings = loaded.Configuration.Model;
+        ReplayMemory? resumed = Learner.Replay;
+        if (settings.ReplayCapacity == 0)
+        {
+            if (resumed is not null)
+            {
+                environment.Error.WriteLine($"model.replayCapacity is 0: the checkpoint's replay memory of {resumed.Count} samples is dropped");
+                Learner.Replay = null;
+            }
+
+            return;
+        }
+
+        var wanted = new ReplayMemorySettings(settings.ReplayCapacity, settings.ReplaysPerStep);
+        if (wanted.Problem(shape.Sizes[0], shape.Sizes[^1]) is { } problem)
+        {
+            throw new ConfigurationException($"{Path.GetFileName(loaded.FilePath)}: model.replayCapacity: {problem}");
+        }
+
+        if (resumed is not null && resumed.Capacity == wanted.Capacity && resumed.ReplaysPerStep == wanted.ReplaysPerStep)
+        {
+            return;
+        }
+
+        if (resumed is not null)
+        {
+            environment.Error.WriteLine($"model.replayCapacity/replaysPerStep changed ({resumed.Capacity}/{resumed.ReplaysPerStep} -> {wanted.Capacity}/{wanted.ReplaysPerStep}): the replay memory starts empty");
+        }
+
+        Learner.Replay = wanted.Create(shape.Sizes[0], shape.Sizes[^1], (ulong)settings.Seed);
+    }
+
+    /// <summary>
+    /// The safety net, with its known-good model: the saved one when it matches the learner, else a
+    /// copy of the learner as it starts.
+    /// </summary>
+    private SafetyNet? CreateSafetyNet(LoadedConfiguration loaded, DeviceEnvironment environment, CheckpointStore store, TickMode mode, TextWriter? console)
+    {
+        SafetySettings safety = loaded.Configuration.Safety;
+        if (!safety.Enabled)
+        {
+            return null;
+        }
+
+        OnlineLearner knownGood = new(new Mlp(Learner.Model.LayerSizes, Learner.Model.Head), Learner.Algorithm, Learner.Hyperparameters)
+        {
+            Replay = Learner.Replay is { } replay ? new ReplayMemory(replay.Capacity, replay.ReplaysPerStep, replay.InputSize, replay.OutputSize, seed: 0) : null,
+        };
+        var rejected = new List<string>();
+        OnlineLearner? saved = safety.CanarySize > 0 ? store.LoadKnownGood(rejected) : null;
+        foreach (string message in rejected)
+        {
+            environment.Error.WriteLine(message);
+        }
+
+        bool usable = saved is not null && saved.Model.HasSameShape(Learner.Model) && saved.Algorithm == Learner.Algorithm
+            && (saved.Replay?.Capacity, saved.Replay?.ReplaysPerStep) == (Learner.Replay?.Capacity, Learner.Replay?.ReplaysPerStep);
+        if (saved is not null && !usable)
+        {
+            environment.Error.WriteLine($"{store.KnownGoodPath} holds another model than this configuration's; the safety net starts from the current one");
+        }
+
+        knownGood.RestoreStateFrom(usable ? saved! : Learner);
+        DriftDetectorSettings? drift = safety.DriftDetector == "none"
+            ? null
+            : new DriftDetectorSettings(DriftDetectorSettings.Parse(safety.DriftDetector), safety.DriftConfidence, safety.DriftTolerance, safety.DriftThreshold);
+        var options = new SafetyNetOptions
+        {
+            Drift = drift,
+            CanarySize = safety.CanarySize,
+            CanaryEvery = safety.CanaryEvery,
+            ScoreEveryTicks = safety.ScoreEveryTicks,
+            RollbackMargin = safety.RollbackMargin,
+            RollbackAfterScorings = safety.RollbackAfterScorings,
+            StuckAfterFrames = safety.StuckAfterSeconds == 0 ? 0 : (int)Math.Clamp(Math.Ceiling(safety.StuckAfterSeconds * loaded.Configuration.Loop.TickHz), 1, int.MaxValue),
+        };
+        return new SafetyNet(options, mode, knownGood, environment.Time, console);
     }
 
     private IterationBudget CreateBudget(LoopSettings loop, LearningAlgorithm algorithm)

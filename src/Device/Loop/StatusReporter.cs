@@ -136,6 +136,7 @@ public sealed class StatusReporter
         _status.CheckpointsSaved = loop.Checkpoints.Persistence.CheckpointsSaved;
         _status.LastCheckpoint = loop.Checkpoints.Persistence.LastCheckpoint;
         _status.OnnxExports = loop.Checkpoints.Persistence.Exports;
+        loop.Safety?.Report(_status);
     }
 
     private void Print(DeviceLoop loop)

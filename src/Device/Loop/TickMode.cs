@@ -30,6 +30,25 @@ public abstract class TickMode
     /// <summary>Gets the model's output for the last frame.</summary>
     private protected float[] Output { get; }
 
+    /// <summary>
+    /// Gets the last frame's prequential loss, scored before learning (cross-entropy for a classifier,
+    /// the reconstruction error for an autoencoder); NaN when the frame had nothing to learn.
+    /// </summary>
+    public double LastLoss { get; private protected set; } = double.NaN;
+
+    /// <summary>Gets the last frame's label; -1 for none (or a self-supervised mode).</summary>
+    public int LastLabel { get; private protected set; } = -1;
+
+    /// <summary>
+    /// Scores <paramref name="model"/> on a stored frame the way <see cref="LastLoss"/> scores the live
+    /// model, so a canary set can compare two models; allocates nothing.
+    /// </summary>
+    /// <param name="model">A model of this mode's shape.</param>
+    /// <param name="frame">The raw frame.</param>
+    /// <param name="label">Its label; -1 for a self-supervised mode.</param>
+    /// <returns>The loss; lower is better.</returns>
+    public abstract double Score(Mlp model, ReadOnlySpan<float> frame, int label);
+
     /// <summary>Starts the target source, if there is one.</summary>
     public virtual void Start()
     {
@@ -99,10 +118,13 @@ public sealed class ClassifierTickMode : TickMode
         int label = _targets.CurrentLabel(frameLabel);
         _label = (uint)label < (uint)Output.Length ? label : -1;
         learn = _label >= 0;
+        LastLabel = _label;
+        LastLoss = double.NaN;
         if (learn)
         {
             _oneHot[_label] = 1f;
-            Accuracy.Add(predicted == _label, OutputFunctions.Loss(model.Head, _logits, _oneHot));
+            LastLoss = OutputFunctions.Loss(model.Head, _logits, _oneHot);
+            Accuracy.Add(predicted == _label, LastLoss);
             _oneHot[_label] = 0f;
         }
 
@@ -111,6 +133,17 @@ public sealed class ClassifierTickMode : TickMode
 
     /// <inheritdoc/>
     public override LearnResult Learn(ReadOnlySpan<float> frame, int iterations) => Learner.LearnClass(frame, _label, iterations);
+
+    /// <inheritdoc/>
+    public override double Score(Mlp model, ReadOnlySpan<float> frame, int label)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        model.ComputeLogits(frame, _logits);
+        _oneHot[label] = 1f;
+        double loss = OutputFunctions.Loss(model.Head, _logits, _oneHot);
+        _oneHot[label] = 0f;
+        return loss;
+    }
 
     /// <inheritdoc/>
     public override void Report(DeviceStatus status)
@@ -132,6 +165,8 @@ public sealed class ClassifierTickMode : TickMode
 public sealed class AutoencoderTickMode : TickMode
 {
     private readonly float[] _target;
+    private readonly float[] _scoreTarget;
+    private readonly float[] _scoreOutput;
 
     /// <summary>Initializes a new autoencoder mode.</summary>
     /// <param name="learner">The learner; its output size must equal its input size.</param>
@@ -147,6 +182,8 @@ public sealed class AutoencoderTickMode : TickMode
 
         Anomaly = anomaly;
         _target = new float[learner.Model.OutputSize];
+        _scoreTarget = new float[learner.Model.OutputSize];
+        _scoreOutput = new float[learner.Model.OutputSize];
     }
 
     /// <summary>Gets the anomaly detector.</summary>
@@ -171,11 +208,27 @@ public sealed class AutoencoderTickMode : TickMode
         float score = MeanSquaredError(Output, _target);
         bool anomalous = Anomaly.Observe(score);
         learn = true;
+        LastLoss = score;
         return new TickOutcome(tick, -1, float.NaN, -1, score, anomalous);
     }
 
     /// <inheritdoc/>
     public override LearnResult Learn(ReadOnlySpan<float> frame, int iterations) => Learner.Learn(frame, _target, iterations);
+
+    /// <inheritdoc/>
+    /// <remarks>Has buffers of its own, so it may run between a tick's predict and learn without disturbing the learning target.</remarks>
+    public override double Score(Mlp model, ReadOnlySpan<float> frame, int label)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        model.Input.Apply(frame, _scoreTarget);
+        if (model.Head == OutputHead.Sigmoid)
+        {
+            TensorPrimitives.Clamp(_scoreTarget, 0f, 1f, _scoreTarget);
+        }
+
+        model.Predict(frame, _scoreOutput);
+        return MeanSquaredError(_scoreOutput, _scoreTarget);
+    }
 
     /// <inheritdoc/>
     public override void Report(DeviceStatus status)

@@ -113,6 +113,42 @@ public sealed class DeviceStatus
 
     /// <summary>Gets or sets the ONNX exports written in this process.</summary>
     public long OnnxExports { get; set; }
+
+    /// <summary>Gets or sets the drifts the safety net's detector found in the prequential loss.</summary>
+    public long? Drifts { get; set; }
+
+    /// <summary>Gets or sets the tick of the latest drift.</summary>
+    public long? LastDriftTick { get; set; }
+
+    /// <summary>Gets or sets when the latest drift was detected, UTC.</summary>
+    public DateTimeOffset? LastDriftUtc { get; set; }
+
+    /// <summary>Gets or sets the latest drift's change of the mean prequential loss (positive: worse).</summary>
+    public double? LastDriftSize { get; set; }
+
+    /// <summary>Gets or sets the frames in the canary set (never learned from).</summary>
+    public int? CanaryCount { get; set; }
+
+    /// <summary>Gets or sets the current model's mean loss on the canary at the latest scoring.</summary>
+    public double? CanaryLoss { get; set; }
+
+    /// <summary>Gets or sets the known-good model's mean loss on the canary at the latest scoring.</summary>
+    public double? KnownGoodLoss { get; set; }
+
+    /// <summary>Gets or sets how often the canary was emptied because the world changed.</summary>
+    public long? CanaryRefreshes { get; set; }
+
+    /// <summary>Gets or sets the rollbacks to the known-good model in this process.</summary>
+    public long? Rollbacks { get; set; }
+
+    /// <summary>Gets or sets the latest rollback: tick, time and why.</summary>
+    public string? LastRollback { get; set; }
+
+    /// <summary>Gets or sets whether the sensor repeats the same frame (stuck) now.</summary>
+    public bool? SensorStuck { get; set; }
+
+    /// <summary>Gets or sets the ticks whose frames were ignored because the sensor was stuck.</summary>
+    public long? StuckTicks { get; set; }
 }
 
 /// <summary>The generated serializer for <see cref="DeviceStatus"/>: snake_case names, nulls left out.</summary>

@@ -26,6 +26,9 @@ public sealed class CheckpointStore
     /// <summary>The checkpoint file name's extension.</summary>
     public const string Extension = ".eilc";
 
+    /// <summary>The safety net's known-good model, beside the checkpoints (not one of them: it is never pruned or resumed from).</summary>
+    public const string KnownGoodFileName = "known-good.eilc";
+
     /// <summary>What a checkpoint that failed validation is renamed with.</summary>
     public const string BadSuffix = ".bad";
 
@@ -46,6 +49,51 @@ public sealed class CheckpointStore
 
     /// <summary>Gets the state directory.</summary>
     public string Directory { get; }
+
+    /// <summary>Gets the known-good model's file.</summary>
+    public string KnownGoodPath => Path.Combine(Directory, KnownGoodFileName);
+
+    /// <summary>
+    /// Loads the known-good model if its file exists and loads; a damaged one is moved aside like a
+    /// damaged checkpoint. Never fatal: without it the safety net starts from the current model.
+    /// </summary>
+    /// <param name="rejected">Receives a line when a file was there but could not be used.</param>
+    /// <returns>The learner, or null.</returns>
+    public OnlineLearner? LoadKnownGood(ICollection<string> rejected)
+    {
+        ArgumentNullException.ThrowIfNull(rejected);
+        string path = KnownGoodPath;
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        try
+        {
+            return CheckpointFile.Load(path);
+        }
+        catch (CheckpointFormatException exception)
+        {
+            rejected.Add(MoveAside(path, exception.Message));
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            rejected.Add($"cannot read the known-good model {path}, starting from the current one: {exception.Message}");
+        }
+
+        return null;
+    }
+
+    /// <summary>Writes the known-good model's file atomically from an encoded checkpoint.</summary>
+    /// <param name="checkpoint">The encoded checkpoint, from position 0 to its length.</param>
+    /// <exception cref="IOException">The write failed; the previous file is intact.</exception>
+    public void SaveKnownGood(MemoryStream checkpoint)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        using AtomicFileWriter writer = AtomicFile.Begin(KnownGoodPath, checkpoint.Length);
+        writer.Stream.Write(checkpoint.GetBuffer(), 0, (int)checkpoint.Length);
+        writer.Commit();
+    }
 
     /// <summary>Gets the path a checkpoint of a learner that has seen <paramref name="samplesSeen"/> samples is saved to.</summary>
     /// <param name="samplesSeen">The learner's <see cref="OnlineLearner.SamplesSeen"/>.</param>

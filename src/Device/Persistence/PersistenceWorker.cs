@@ -19,6 +19,7 @@ public sealed class PersistenceWorker : IDisposable
     private readonly string _exportPath;
     private readonly Action<string> _log;
     private readonly MemoryStream _snapshot = new();
+    private readonly MemoryStream _knownGoodSnapshot = new();
     private readonly SemaphoreSlim _jobReady = new(0);
     private readonly ManualResetEventSlim _idle = new(initialState: true);
     private readonly Thread _thread;
@@ -26,6 +27,7 @@ public sealed class PersistenceWorker : IDisposable
     private volatile bool _busy;
     private bool _jobCheckpoint;
     private bool _jobExport;
+    private bool _jobKnownGood;
     private long _jobSamples;
     private long _checkpointsSaved;
     private long _exports;
@@ -70,13 +72,29 @@ public sealed class PersistenceWorker : IDisposable
     /// <param name="learner">The learner; it may change again as soon as this returns.</param>
     /// <param name="checkpoint">True to save a checkpoint.</param>
     /// <param name="export">True to export the model.</param>
+    /// <param name="knownGood">The safety net's known-good learner, to save to its own file as well; null for none.</param>
     /// <returns>True when the job was taken; false while the previous job still runs.</returns>
-    public bool TrySubmit(OnlineLearner learner, bool checkpoint, bool export)
+    public bool TrySubmit(OnlineLearner learner, bool checkpoint, bool export, OnlineLearner? knownGood = null)
     {
         ArgumentNullException.ThrowIfNull(learner);
         if (_busy || _stopping || !(checkpoint || export))
         {
             return false;
+        }
+
+        _jobKnownGood = false;
+        if (knownGood is not null)
+        {
+            _knownGoodSnapshot.SetLength(0);
+            try
+            {
+                Checkpoint.Save(knownGood, _knownGoodSnapshot);
+                _jobKnownGood = true;
+            }
+            catch (ArgumentException exception)
+            {
+                Fault($"known-good snapshot refused: {exception.Message}");
+            }
         }
 
         _snapshot.SetLength(0);
@@ -123,6 +141,26 @@ public sealed class PersistenceWorker : IDisposable
         Write(learner, checkpoint: true, export && _exporter is not null);
     }
 
+    /// <summary>Saves the known-good model on the calling thread, after the worker is idle (shutdown).</summary>
+    /// <param name="knownGood">The safety net's known-good learner.</param>
+    public void SaveKnownGoodNow(OnlineLearner knownGood)
+    {
+        ArgumentNullException.ThrowIfNull(knownGood);
+        WaitIdle(TimeSpan.FromMinutes(1));
+        _knownGoodSnapshot.SetLength(0);
+        try
+        {
+            Checkpoint.Save(knownGood, _knownGoodSnapshot);
+        }
+        catch (ArgumentException exception)
+        {
+            Fault($"known-good snapshot refused: {exception.Message}");
+            return;
+        }
+
+        WriteKnownGood();
+    }
+
     /// <summary>Stops the thread after its running job.</summary>
     public void Dispose()
     {
@@ -163,6 +201,11 @@ public sealed class PersistenceWorker : IDisposable
                 else if (_jobCheckpoint)
                 {
                     SaveCheckpoint(() => _store.Save(_snapshot, _jobSamples), _jobSamples);
+                }
+
+                if (_jobKnownGood)
+                {
+                    WriteKnownGood();
                 }
             }
             catch (CheckpointFormatException exception)
@@ -211,6 +254,18 @@ public sealed class PersistenceWorker : IDisposable
             {
                 Fault($"export failed: {exception.Message}");
             }
+        }
+    }
+
+    private void WriteKnownGood()
+    {
+        try
+        {
+            _store.SaveKnownGood(_knownGoodSnapshot);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            Fault($"known-good model not saved: {exception.Message}");
         }
     }
 

@@ -204,10 +204,71 @@ public sealed class DeviceRuntimeTests
         Assert.EndsWith("checkpoint-000000000005.eilc", second.ResumedFrom, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Create_WithSafetyNetAndReplay_SavesTheKnownGoodModelAndResumesBoth()
+    {
+        using var directory = new TemporaryDirectory();
+        string state = Path.Combine(directory.Path, "state");
+        LoadedConfiguration loaded = WriteConfiguration(
+            directory, hidden: 16, modelExtras: ", \"replayCapacity\": 50, \"replaysPerStep\": 2", safety: "\"canarySize\": 20, \"canaryEvery\": 5, \"scoreEveryTicks\": 50");
+        long offered;
+        using (DeviceRuntime first = DeviceRuntime.Create(loaded, Environment(state)))
+        {
+            first.Run(maxTicks: 400);
+            offered = first.Learner.Replay!.Offered;
+            Assert.Equal(320, offered);
+        }
+
+        DeviceStatus status = StatusFile.Read(Path.Combine(state, "status.json"));
+        Assert.Equal(20, status.CanaryCount);
+        Assert.NotNull(status.CanaryLoss);
+        Assert.NotNull(status.KnownGoodLoss);
+        Assert.Equal(0, status.Rollbacks);
+        Assert.False(status.SensorStuck);
+        Assert.True(File.Exists(Path.Combine(state, EdgeIL.Device.Persistence.CheckpointStore.KnownGoodFileName)));
+
+        var errors = new StringWriter();
+        using DeviceRuntime second = DeviceRuntime.Create(loaded, Environment(state) with { Error = errors });
+        Assert.Equal(offered, second.Learner.Replay!.Offered);
+        Assert.Equal(50, second.Learner.Replay.Capacity);
+        Assert.Equal(string.Empty, errors.ToString());
+    }
+
+    [Fact]
+    public void Create_DamagedKnownGoodFile_IsMovedAsideAndTheNetStartsFromTheCurrentModel()
+    {
+        using var directory = new TemporaryDirectory();
+        string state = Path.Combine(directory.Path, "state");
+        LoadedConfiguration loaded = WriteConfiguration(directory, hidden: 16, safety: "\"canarySize\": 20");
+        Directory.CreateDirectory(state);
+        File.WriteAllText(Path.Combine(state, EdgeIL.Device.Persistence.CheckpointStore.KnownGoodFileName), "not a checkpoint");
+        var errors = new StringWriter();
+
+        using DeviceRuntime runtime = DeviceRuntime.Create(loaded, Environment(state) with { Error = errors });
+
+        Assert.Contains("known-good.eilc.bad", errors.ToString());
+        Assert.Equal(LoopExit.TickLimit, runtime.Run(maxTicks: 20));
+    }
+
+    [Theory]
+    [InlineData("\"driftDetector\": \"cusum\"", "safety.driftDetector")]
+    [InlineData("\"canaryEvery\": 1", "safety.canaryEvery")]
+    [InlineData("\"rollbackMargin\": -1", "safety.rollbackMargin")]
+    public void Create_SafetySettingOutOfRange_NamesTheField(string safety, string field)
+    {
+        using var directory = new TemporaryDirectory();
+
+        var exception = Assert.Throws<ConfigurationException>(() => WriteConfiguration(directory, hidden: 8, safety: safety));
+
+        Assert.Contains(field, exception.Message);
+    }
+
     private static DeviceEnvironment Environment(string state) =>
         new(state, new UnusedHardware(), new ManualClock(), TextWriter.Null, TextWriter.Null, TextReader.Null);
 
-    private static LoadedConfiguration WriteConfiguration(TemporaryDirectory directory, int hidden, string modelExtras = "", string recordingPath = "rec.eilrec", string dataPath = "data.csv", string persistence = "")
+    // The canary withholds one frame in twenty from learning; these tests count samples learned, so
+    // by default they run without it (the Create_WithSafetyNet tests and SafetyNetLoopTests cover it).
+    private static LoadedConfiguration WriteConfiguration(TemporaryDirectory directory, int hidden, string modelExtras = "", string recordingPath = "rec.eilrec", string dataPath = "data.csv", string persistence = "", string safety = "\"canarySize\": 0")
     {
         var csv = new StringBuilder("a,b,c,d,label\n");
         var dataset = LoopHarness.SeparableDataset(60, seed: 1);
@@ -225,7 +286,8 @@ public sealed class DeviceRuntimeTests
               "model": { "hiddenLayers": [{{hidden}}]{{modelExtras}} },
               "source": { "kind": "replay", "replay": { "format": "csv", "path": "{{dataPath}}" } },
               "outputs": { "console": false, "recording": { "path": "{{recordingPath}}" } },
-              "persistence": { {{persistence}} }
+              "persistence": { {{persistence}} },
+              "safety": { {{safety}} }
             }
             """);
         return DeviceConfigurationFile.Load(path);

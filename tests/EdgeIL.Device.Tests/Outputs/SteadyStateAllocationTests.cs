@@ -41,12 +41,14 @@ public sealed class SteadyStateAllocationTests
         OnlineLearner learner = new(Mlp.CreateRandom([784, 64, 10], OutputHead.Softmax, seed: 3), LearningAlgorithm.ILProx);
         var snapshot = new MemoryStream();
 
-        long perSnapshot = AllocatedPerCall(10, () =>
+        long perSnapshot = MedianAllocated(11, () =>
         {
             snapshot.SetLength(0);
             Checkpoint.Save(learner, snapshot);
         });
 
+        // The median: the shared array pool may drop its buffers when other tests force a full
+        // collection, and the call after that rents a new one; a device that never collects keeps it.
         Assert.InRange(perSnapshot, 0, 1024);
     }
 
@@ -64,6 +66,25 @@ public sealed class SteadyStateAllocationTests
 
         Assert.InRange(perSave, 0, 8 * 1024);
         Assert.Equal(3, store.List().Count);
+    }
+
+    private static long MedianAllocated(int calls, Action call)
+    {
+        for (int i = 0; i < 5; i++)
+        {
+            call();
+        }
+
+        long[] allocated = new long[calls];
+        for (int i = 0; i < calls; i++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            call();
+            allocated[i] = GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+
+        Array.Sort(allocated);
+        return allocated[calls / 2];
     }
 
     private static long AllocatedPerCall(int calls, Action call)
