@@ -30,6 +30,19 @@ public sealed class AdamState
     internal float[][] SecondMomentBiases { get; }
 
     /// <summary>Every moment buffer in a fixed order (per layer: weights m, weights s, biases m, biases s), for checkpoints.</summary>
+    /// <summary>Copies another state's step count and moments into this one (same shape), allocating nothing.</summary>
+    internal void CopyFrom(AdamState other)
+    {
+        Step = other.Step;
+        for (int n = 0; n < FirstMomentWeights.Length; n++)
+        {
+            other.FirstMomentWeights[n].CopyTo(FirstMomentWeights[n], 0);
+            other.SecondMomentWeights[n].CopyTo(SecondMomentWeights[n], 0);
+            other.FirstMomentBiases[n].CopyTo(FirstMomentBiases[n], 0);
+            other.SecondMomentBiases[n].CopyTo(SecondMomentBiases[n], 0);
+        }
+    }
+
     internal IEnumerable<float[]> Buffers()
     {
         for (int n = 0; n < FirstMomentWeights.Length; n++)

@@ -108,11 +108,7 @@ public sealed class OnlineLearner
         var next = new OnlineLearner(Model, Algorithm, hyperparameters) { SamplesSeen = SamplesSeen, SimdLevel = SimdLevel, Replay = Replay };
         if (Adam is { } adam && next.Adam is { } copy)
         {
-            copy.Step = adam.Step;
-            foreach ((float[] from, float[] to) in adam.Buffers().Zip(copy.Buffers()))
-            {
-                from.CopyTo(to, 0);
-            }
+            copy.CopyFrom(adam);
         }
 
         return next;
@@ -164,14 +160,7 @@ public sealed class OnlineLearner
         source.Model.CopyParametersTo(Model);
         if (Adam is { } adam && source.Adam is { } from)
         {
-            adam.Step = from.Step;
-            for (int n = 0; n < Model.LayerCount; n++)
-            {
-                from.FirstMomentWeights[n].CopyTo(adam.FirstMomentWeights[n], 0);
-                from.SecondMomentWeights[n].CopyTo(adam.SecondMomentWeights[n], 0);
-                from.FirstMomentBiases[n].CopyTo(adam.FirstMomentBiases[n], 0);
-                from.SecondMomentBiases[n].CopyTo(adam.SecondMomentBiases[n], 0);
-            }
+            adam.CopyFrom(from);
         }
 
         if (_replay is { } replay)
