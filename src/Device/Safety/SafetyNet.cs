@@ -28,7 +28,10 @@ namespace EdgeIL.Device.Safety;
 /// current model becomes the known-good one, instead of being rolled back.
 /// </para>
 /// <para>A stuck sensor's frames are neither learned nor kept, and its ticks are flagged anomalous.</para>
-/// <para>Nothing here allocates per tick; a scoring costs two forward passes per canary frame.</para>
+/// <para>
+/// Nothing here allocates per tick. A tick costs one more forward pass (the known-good model on the
+/// frame); a scoring, between ticks, two per canary frame.
+/// </para>
 /// </remarks>
 public sealed class SafetyNet
 {
