@@ -252,6 +252,7 @@ public sealed class SafetyNet
             Log(tick, string.Create(CultureInfo.InvariantCulture, $"the world changed: the known-good model scores {live:G4} on the latest frames against {KnownGoodCanaryLoss:G4} on the canary; the canary starts afresh and the current model becomes the known-good one"));
             return;
         }
+
         if (!double.IsFinite(KnownGoodCanaryLoss) || CurrentCanaryLoss <= KnownGoodCanaryLoss)
         {
             AdoptCurrent(current);
