@@ -138,6 +138,57 @@ public class ContinualTests
     }
 
     [Fact]
+    public void Experiment_CsvLogWithATaskColumn_RunsItsOwnTasksInFileOrder()
+    {
+        // Three tasks of a machine's log: the second swaps what the readings mean, the third returns
+        // to the first. Each task is tested on its last fifth.
+        using var folder = new TemporaryFolder();
+        var random = new Random(4);
+        var text = new System.Text.StringBuilder("vibration,current,phase,label\n");
+        int[] rows = [600, 400, 500];
+        for (int task = 0; task < rows.Length; task++)
+        {
+            for (int i = 0; i < rows[task]; i++)
+            {
+                int state = random.Next(2);
+                int label = task == 1 ? 1 - state : state;
+                text.AppendLine(FormattableString.Invariant($"{(state * 2.0) + random.NextDouble():F4},{1 + (0.5 * random.NextDouble()):F4},{task},{label}"));
+            }
+        }
+
+        string log = folder.File("machine.csv");
+        File.WriteAllText(log, text.ToString());
+
+        (int exit, string output, string error) = HostCli.Invoke(
+            "experiment", "continual", "--data", log, "--task-column", "phase", "--seeds", "1", "--algorithms", "bp-sgd", "--out", folder.File("out"));
+
+        Assert.True(exit == 0, error);
+        Assert.Contains("machine, tasks in file order, 3 tasks of 480, 320, 400 samples", output);
+        using JsonDocument runs = JsonDocument.Parse(File.ReadAllBytes(folder.File("out/runs.json")));
+        JsonElement plain = runs.RootElement.EnumerateArray().First(r => r.GetProperty("rule").GetString() == "bp-sgd");
+        double[][] r = [.. plain.GetProperty("accuracy").EnumerateArray().Select(row => row.EnumerateArray().Select(c => c.GetDouble()).ToArray())];
+
+        // Learning the swapped task costs the first one; the third (the first again) brings it back.
+        Assert.True(r[0][0] > 0.9, $"task 1 after task 1: {r[0][0]:P0}");
+        Assert.True(r[1][0] < 0.5, $"task 1 after task 2: {r[1][0]:P0}");
+        Assert.True(r[2][0] > 0.9, $"task 1 after task 3: {r[2][0]:P0}");
+    }
+
+    [Fact]
+    public void Experiment_CsvLogWithoutTheTaskColumn_NamesFileAndColumn()
+    {
+        using var folder = new TemporaryFolder();
+        string log = folder.File("machine.csv");
+        File.WriteAllText(log, "a,b,label\n" + string.Concat(Enumerable.Range(0, 50).Select(i => $"{i},{i + 1},{i % 2}\n")));
+
+        (int exit, _, string error) = HostCli.Invoke("experiment", "continual", "--data", log, "--out", folder.File("out"));
+
+        Assert.Equal(2, exit);
+        Assert.Contains("machine.csv", error);
+        Assert.Contains("task", error);
+    }
+
+    [Fact]
     public void Experiment_UnknownStream_IsAOneLineError()
     {
         using var folder = new TemporaryFolder();

@@ -45,6 +45,11 @@ public static class ExperimentCommand
         Description = $"lifelong: comma-separated tasks, from {string.Join(", ", LifelongExperiment.LifelongTaskNames)}; continual: streams, from {string.Join(", ", Experiments.Continual.ContinualExperiment.StreamNames)}. Default: all",
     };
 
+    private static readonly Option<string?> s_taskColumn = new("--task-column")
+    {
+        Description = $"continual with a CSV log as --data: the column of integer task ids (the tasks come in file order; each is tested on its last fifth). Default: {Experiments.Continual.ContinualExperiment.DefaultTaskColumn}",
+    };
+
     private static readonly Option<int?> s_replay = new("--replay")
     {
         Description = $"continual only: samples in the replay memory of the \"+ replay\" rows. Default: {Experiments.Continual.ContinualExperiment.DefaultReplay.Capacity}",
@@ -91,6 +96,7 @@ public static class ExperimentCommand
             s_tasks,
             s_replay,
             s_replayPerStep,
+            s_taskColumn,
             s_alpha,
             s_lr,
             s_eps,
@@ -125,7 +131,12 @@ public static class ExperimentCommand
                 ? list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(LearningAlgorithms.Parse).ToArray()
                 : null;
             string? dataFolder = parse.GetValue(DataOptions.DataDirectory);
-            var settings = new ExperimentSettings(seeds, parse.GetValue(s_samples), algorithms, parse.GetValue(s_alpha), parse.GetValue(s_lr), parse.GetValue(s_eps), tasks, dataFolder, replay);
+            var settings = new ExperimentSettings(seeds, parse.GetValue(s_samples), algorithms, parse.GetValue(s_alpha), parse.GetValue(s_lr), parse.GetValue(s_eps), tasks, dataFolder, replay, parse.GetValue(s_taskColumn));
+            if (settings.TaskColumn is not null && experiment is not Experiments.Continual.ContinualExperiment)
+            {
+                throw new ArgumentException($"--task-column applies to the continual experiment, not to {experiment.Name}.");
+            }
+
             TrainTestData data = experiment.Load(parse.GetValue(s_data), dataFolder);
             return new ExperimentRunnerCommand(output, error).Run(experiment, data, settings, outFolder);
         });
@@ -193,7 +204,7 @@ public sealed class ExperimentRunnerCommand(TextWriter output, TextWriter error)
             markdown.AppendLine(CultureInfo.InvariantCulture, $"![{chart}]({chart})").AppendLine();
         }
 
-        markdown.AppendLine(CultureInfo.InvariantCulture, $"Measured by `edgeil experiment {experiment.Name}{(experiment.DataArgument(data) is { } dataArgument ? $" --data {dataArgument}" : string.Empty)} --seeds {settings.Seeds}{(settings.Samples is { } n ? $" --samples {n}" : string.Empty)}{(settings.Algorithms is { } list ? $" --algorithms {string.Join(',', list.Select(a => a.Name()))}" : string.Empty)}{(settings.Tasks is { } taskList ? $" --tasks {string.Join(',', taskList)}" : string.Empty)}{(settings.Alpha is { } alpha ? FormattableString.Invariant($" --alpha {alpha}") : string.Empty)}{(settings.LearningRate is { } lr ? FormattableString.Invariant($" --lr {lr}") : string.Empty)}{(settings.Epsilon is { } eps ? FormattableString.Invariant($" --eps {eps}") : string.Empty)}` in {started.Elapsed.TotalMinutes:F1} minutes on {Environment.ProcessorCount} cores ({System.Runtime.InteropServices.RuntimeInformation.OSDescription}, {System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture}).");
+        markdown.AppendLine(CultureInfo.InvariantCulture, $"Measured by `edgeil experiment {experiment.Name}{(experiment.DataArgument(data) is { } dataArgument ? $" --data {dataArgument}" : string.Empty)} --seeds {settings.Seeds}{(settings.Samples is { } n ? $" --samples {n}" : string.Empty)}{(settings.Algorithms is { } list ? $" --algorithms {string.Join(',', list.Select(a => a.Name()))}" : string.Empty)}{(settings.Tasks is { } taskList ? $" --tasks {string.Join(',', taskList)}" : string.Empty)}{(settings.TaskColumn is { } taskColumn ? $" --task-column {taskColumn}" : string.Empty)}{(settings.Alpha is { } alpha ? FormattableString.Invariant($" --alpha {alpha}") : string.Empty)}{(settings.LearningRate is { } lr ? FormattableString.Invariant($" --lr {lr}") : string.Empty)}{(settings.Epsilon is { } eps ? FormattableString.Invariant($" --eps {eps}") : string.Empty)}` in {started.Elapsed.TotalMinutes:F1} minutes on {Environment.ProcessorCount} cores ({System.Runtime.InteropServices.RuntimeInformation.OSDescription}, {System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture}).");
         AtomicFile.WriteAllText(Path.Combine(outFolder, "results.md"), markdown.ToString());
         AtomicFile.Write(Path.Combine(outFolder, "results.json"), stream => WriteJson(stream, experiment, dataName, settings, summary, outcomes, partial));
         output.WriteLine();

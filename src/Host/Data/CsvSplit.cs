@@ -45,7 +45,7 @@ public static class CsvSplit
             test = all.Slice(all.Count - testCount, testCount, name + "/test");
         }
 
-        return new TrainTestData(name, train, test, DataKind.Sensor) { TargetNames = targets, Order = StreamOrder.File };
+        return new TrainTestData(name, train, test, DataKind.Sensor) { TargetNames = targets, Order = StreamOrder.File, CsvPath = path };
     }
 
     private static string[] TargetColumns(string path, string? spec)

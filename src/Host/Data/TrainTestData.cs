@@ -47,6 +47,9 @@ public sealed record TrainTestData(string Name, LabeledDataset Train, LabeledDat
     /// </summary>
     public StreamOrder Order { get; init; } = StreamOrder.Shuffled;
 
+    /// <summary>Gets the CSV file the data was read from; null for other data.</summary>
+    public string? CsvPath { get; init; }
+
     /// <summary>
     /// The training stream of a run: the generator's, or passes over <see cref="Train"/> in
     /// <see cref="Order"/> until <paramref name="samples"/> have been read.

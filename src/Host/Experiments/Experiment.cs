@@ -14,7 +14,9 @@ namespace EdgeIL.Host.Experiments;
 /// <param name="Tasks">The tasks to run, in experiments made of several (lifelong); null for all of them.</param>
 /// <param name="DataFolder">Where fetched datasets are (<c>--data-dir</c>); null for the per-user data folder.</param>
 /// <param name="Replay">The replay memory of the continual experiment's "+ replay" rows; null for its default.</param>
-public sealed record ExperimentSettings(int Seeds, long? Samples, IReadOnlyList<LearningAlgorithm>? Algorithms, float? Alpha = null, float? LearningRate = null, float? Epsilon = null, IReadOnlyList<string>? Tasks = null, string? DataFolder = null, ReplayMemorySettings? Replay = null)
+/// <param name="TaskColumn">The continual experiment's task column in a CSV log; null for <c>task</c>.</param>
+/// <param name="LabelColumn">The class column in a CSV log; null for <c>label</c>.</param>
+public sealed record ExperimentSettings(int Seeds, long? Samples, IReadOnlyList<LearningAlgorithm>? Algorithms, float? Alpha = null, float? LearningRate = null, float? Epsilon = null, IReadOnlyList<string>? Tasks = null, string? DataFolder = null, ReplayMemorySettings? Replay = null, string? TaskColumn = null, string? LabelColumn = null)
 {
     /// <summary>The settings of <paramref name="algorithm"/> in this experiment: the dataset's defaults with the overrides applied.</summary>
     public Hyperparameters For(LearningAlgorithm algorithm, string dataset, LearningTask task = LearningTask.Classify) =>

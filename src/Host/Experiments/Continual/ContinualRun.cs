@@ -50,7 +50,15 @@ public static class ContinualRun
         ContinualStream stream = configuration.Stream;
         int tasks = stream.TaskCount;
         var model = Mlp.CreateRandom(Layers(stream), OutputHead.Softmax, configuration.Seed);
-        model.Input.SetFixed(0f, 1f / 255f);
+        if (stream.Standardize)
+        {
+            model.Input.StartStandardizing();
+        }
+        else
+        {
+            model.Input.SetFixed(0f, 1f / 255f);
+        }
+
         var learner = new OnlineLearner(model, configuration.Algorithm, configuration.Hyperparameters)
         {
             Replay = configuration.Replay?.Create(model.InputSize, model.OutputSize, (ulong)configuration.Seed),
@@ -71,12 +79,12 @@ public static class ContinualRun
         float[] logits = new float[stream.ClassCount];
         var recent = new CorrectnessWindow(LevelWindow);
         var times = new TimingSample();
-        long rejected = 0, done = 0, total = (long)tasks * stream.SamplesPerTask;
+        long rejected = 0, done = 0, total = Enumerable.Range(0, tasks).Sum(t => (long)stream.SamplesIn(t));
         bool partial = false;
         for (int task = 0; task < tasks && !partial; task++)
         {
             double level = task == 0 ? double.NaN : recent.Accuracy(LevelWindow);
-            for (int index = 0; index < stream.SamplesPerTask; index++)
+            for (int index = 0; index < stream.SamplesIn(task); index++)
             {
                 if (cancellation.IsCancellationRequested)
                 {

@@ -34,7 +34,10 @@ public abstract class ContinualStream
     public int SamplesPerTask { get; }
 
     /// <summary>Gets the values per sample.</summary>
-    public int FeatureCount => Train.FeatureCount;
+    public virtual int FeatureCount => Train.FeatureCount;
+
+    /// <summary>Gets whether a model standardises its inputs (sensor readings) rather than scaling pixels by 1/255.</summary>
+    public virtual bool Standardize => false;
 
     /// <summary>Gets the classes a model must tell apart (all tasks share one output layer).</summary>
     public virtual int ClassCount => Train.ClassCount;
@@ -43,6 +46,9 @@ public abstract class ContinualStream
     public abstract string Scenario { get; }
 
     private protected LabeledDataset Train { get; }
+
+    /// <summary>Gets the training samples of task <paramref name="task"/>; <see cref="SamplesPerTask"/> unless the tasks differ in length.</summary>
+    public virtual int SamplesIn(int task) => SamplesPerTask;
 
     /// <summary>Writes training sample <paramref name="index"/> of task <paramref name="task"/> into <paramref name="features"/> and returns its label.</summary>
     public abstract int TrainSample(int task, int index, Span<float> features);
@@ -272,4 +278,121 @@ public sealed class RotatedStream : ContinualStream
 
     private static float Pixel(ReadOnlySpan<float> image, int side, int x, int y) =>
         (uint)x < (uint)side && (uint)y < (uint)side ? image[(y * side) + x] : 0f;
+}
+
+/// <summary>
+/// A user's sensor log as a continual stream: a task column numbers the tasks (integers, each task's
+/// rows in file order), the label column gives the classes. Each task trains on its first rows and is
+/// tested on its last fifth, in file order, since a log is a time series.
+/// </summary>
+public sealed class CsvTaskStream : ContinualStream
+{
+    /// <summary>The share of each task's rows held out for its test set.</summary>
+    public const double TestFraction = 0.2;
+
+    private readonly int[][] _trainRows;
+    private readonly int[][] _testRows;
+    private readonly int _taskColumn;
+    private readonly float[] _row;
+    private readonly int _classes;
+
+    private CsvTaskStream(string name, LabeledDataset rows, int[][] trainRows, int[][] testRows, int taskColumn, int classes)
+        : base(name, $"{name}, tasks in file order", rows, trainRows.Length, trainRows.Min(t => t.Length))
+    {
+        _trainRows = trainRows;
+        _testRows = testRows;
+        _taskColumn = taskColumn;
+        _row = new float[rows.FeatureCount];
+        _classes = classes;
+    }
+
+    /// <inheritdoc/>
+    public override string Scenario => "a sensor log's own tasks, in file order";
+
+    /// <inheritdoc/>
+    public override int FeatureCount => Train.FeatureCount - 1;
+
+    /// <inheritdoc/>
+    public override int ClassCount => _classes;
+
+    /// <inheritdoc/>
+    public override bool Standardize => true;
+
+    /// <summary>Reads a log with a label column and a task column.</summary>
+    /// <param name="path">The CSV file.</param>
+    /// <param name="labelColumn">The class column.</param>
+    /// <param name="taskColumn">The column of integer task ids.</param>
+    /// <returns>The stream.</returns>
+    /// <exception cref="DataFormatException">The file or a cell is malformed, a column is missing, or a task has fewer than 10 rows.</exception>
+    public static CsvTaskStream Read(string path, string labelColumn, string taskColumn)
+    {
+        // Read twice, once for the classes (the task column is then a feature) and once for the tasks
+        // (the class column is then a feature): the reader keeps every message about the file's cells.
+        CsvTable tasks = CsvDataset.Read(path, taskColumn, classCount: CsvDataset.MaxClassCount);
+        CsvTable labelled = CsvDataset.Read(path, labelColumn);
+        LabeledDataset rows = labelled.Dataset;
+        int taskColumnIndex = labelled.FeatureNames.ToList().IndexOf(taskColumn);
+        var byTask = new Dictionary<int, List<int>>();
+        var order = new List<int>();
+        for (int row = 0; row < tasks.Dataset.Count; row++)
+        {
+            int task = tasks.Dataset.GetLabel(row);
+            if (!byTask.TryGetValue(task, out List<int>? list))
+            {
+                byTask[task] = list = [];
+                order.Add(task);
+            }
+
+            list.Add(row);
+        }
+
+        var train = new int[order.Count][];
+        var test = new int[order.Count][];
+        for (int t = 0; t < order.Count; t++)
+        {
+            List<int> list = byTask[order[t]];
+            if (list.Count < 10)
+            {
+                throw new DataFormatException(path, $"task {order[t]} (column '{taskColumn}') has {list.Count} rows; a task needs at least 10 to train and test on", byteOffset: null);
+            }
+
+            int testCount = Math.Max(1, (int)Math.Round(list.Count * TestFraction));
+            train[t] = [.. list.Take(list.Count - testCount)];
+            test[t] = [.. list.Skip(list.Count - testCount)];
+        }
+
+        return new CsvTaskStream(Path.GetFileNameWithoutExtension(path), rows, train, test, taskColumnIndex, rows.ClassCount);
+    }
+
+    /// <inheritdoc/>
+    public override int SamplesIn(int task) => _trainRows[task].Length;
+
+    /// <inheritdoc/>
+    public override int TrainSample(int task, int index, Span<float> features)
+    {
+        int row = _trainRows[task][index];
+        CopyWithoutTask(row, features);
+        return Train.GetLabel(row);
+    }
+
+    /// <inheritdoc/>
+    public override (float[] Features, int[] Labels) TestSet(int task)
+    {
+        int[] rows = _testRows[task];
+        int d = FeatureCount;
+        float[] features = new float[rows.Length * d];
+        for (int i = 0; i < rows.Length; i++)
+        {
+            CopyWithoutTask(rows[i], features.AsSpan(i * d, d));
+        }
+
+        return (features, [.. rows.Select(Train.GetLabel)]);
+    }
+
+    private void CopyWithoutTask(int row, Span<float> destination)
+    {
+        Train.CopyFeatures(row, _row);
+        _row.AsSpan(0, _taskColumn).CopyTo(destination);
+        _row.AsSpan(_taskColumn + 1).CopyTo(destination[_taskColumn..]);
+    }
 }
