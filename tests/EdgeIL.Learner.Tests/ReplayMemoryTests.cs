@@ -65,6 +65,17 @@ public sealed class ReplayMemoryTests
     }
 
     [Fact]
+    public void Learn_AutoencoderWithReplay_RemembersTheFirstRegimeBetter()
+    {
+        // Self-supervised: 1,500 frames of one pattern family, then 1,500 of another. The reservoir
+        // keeps frames of the first, so its reconstruction error stays lower than without replay.
+        double without = FirstRegimeErrorAfterSecond(replay: false);
+        double with = FirstRegimeErrorAfterSecond(replay: true);
+
+        Assert.True(with < 0.7 * without, $"first regime's reconstruction error: {with:G4} with replay, {without:G4} without");
+    }
+
+    [Fact]
     public void Learn_ReplayedSteps_DoNotCountAsSamplesOrFeedTheInputStage()
     {
         OnlineLearner learner = Learner(replay: (50, 3));
@@ -224,6 +235,41 @@ public sealed class ReplayMemoryTests
         OnlineLearner learner = Learner(replay: null);
 
         Assert.Throws<ArgumentException>(() => learner.Replay = new ReplayMemory(10, 1, 5, 4, seed: 1));
+    }
+
+    private static double FirstRegimeErrorAfterSecond(bool replay)
+    {
+        var learner = new OnlineLearner(Mlp.CreateRandom([8, 6, 8], OutputHead.Identity, seed: 5), LearningAlgorithm.ILProx);
+        if (replay)
+        {
+            learner.Replay = new ReplayMemory(200, 1, 8, 8, seed: 3);
+        }
+
+        var random = new Random(12);
+        for (int regime = 0; regime < 2; regime++)
+        {
+            for (int i = 0; i < 1_500; i++)
+            {
+                float[] frame = Frame(random, regime);
+                Assert.True(learner.Learn(frame, frame).Applied);
+            }
+        }
+
+        var test = new Random(77);
+        float[] output = new float[8];
+        double error = 0;
+        for (int i = 0; i < 200; i++)
+        {
+            float[] frame = Frame(test, regime: 0);
+            learner.Model.Predict(frame, output);
+            error += frame.Zip(output, (a, b) => (a - b) * (a - b)).Sum() / 8;
+        }
+
+        return error / 200;
+
+        // Regime 0 lights the first four inputs, regime 1 the last four, each frame with its own amplitudes.
+        static float[] Frame(Random random, int regime) =>
+            [.. Enumerable.Range(0, 8).Select(i => i / 4 == regime ? (float)(0.5 + random.NextDouble()) : (float)(0.05 * random.NextDouble()))];
     }
 
     private static double FirstTaskAccuracyAfterSecond((int Capacity, int PerStep)? replay)
