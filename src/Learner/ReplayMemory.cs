@@ -129,13 +129,6 @@ public sealed class ReplayMemory
     /// <returns>The target.</returns>
     public ReadOnlySpan<float> Target(int slot) => _targets.AsSpan(CheckSlot(slot) * OutputSize, OutputSize);
 
-    /// <summary>Empties the memory (the generator goes on).</summary>
-    public void Clear()
-    {
-        Count = 0;
-        Offered = 0;
-    }
-
     /// <summary>Copies another memory's contents and generator into this one (a rollback restoring a saved state).</summary>
     /// <param name="other">A memory of the same capacity and sample sizes.</param>
     public void CopyFrom(ReplayMemory other)

@@ -53,7 +53,7 @@ public class ContinualTests
     }
 
     [Fact]
-    public void Rotate_QuarterTurn_MovesEveryPixelExactly()
+    public void Rotate_QuarterTurn_PutsThePixelWhereTheTurnTakesIt()
     {
         // A 28 x 28 image with one lit pixel at (x 20, y 5): a quarter turn counter-clockwise about the
         // centre (13.5, 13.5) puts it at (x 5, y 7) in image coordinates (y down).
@@ -64,12 +64,10 @@ public class ContinualTests
         RotatedStream.Rotate(image, 28, 90, turned);
 
         Assert.Equal(1f, turned.Sum(), 4);
-        Assert.Equal(1f, turned.Max(), 4);
-        int lit = Array.IndexOf(turned, turned.Max());
+        Assert.Equal(1f, turned[(7 * 28) + 5], 4);
         float[] back = new float[28 * 28];
         RotatedStream.Rotate(turned, 28, -90, back);
         Assert.Equal(1f, back[(5 * 28) + 20], 4);
-        Assert.NotEqual((5 * 28) + 20, lit);
     }
 
     [Fact]

@@ -119,9 +119,6 @@ public sealed class SafetyNet
     /// <summary>Gets the known-good model's mean loss on the canary at the latest scoring; NaN before the first.</summary>
     public double KnownGoodCanaryLoss { get; private set; } = double.NaN;
 
-    /// <summary>Gets the known-good model's mean loss on the live frames since the scoring before the latest; NaN before the first.</summary>
-    public double KnownGoodLiveLoss { get; private set; } = double.NaN;
-
     /// <summary>Gets whether the sensor counts as stuck now.</summary>
     public bool SensorStuck => _stuck?.IsStuck ?? false;
 
@@ -240,7 +237,6 @@ public sealed class SafetyNet
         Scorings++;
         CurrentCanaryLoss = MeanLoss(current.Model);
         KnownGoodCanaryLoss = MeanLoss(_knownGood.Model);
-        KnownGoodLiveLoss = live;
         if (live > Worse(KnownGoodCanaryLoss))
         {
             // The known-good model does worse on today's frames than on the canary's: the frames

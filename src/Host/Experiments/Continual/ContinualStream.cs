@@ -56,6 +56,26 @@ public abstract class ContinualStream
     /// <summary>Gets task <paramref name="task"/>'s test set: its samples (row-major) and labels.</summary>
     public abstract (float[] Features, int[] Labels) TestSet(int task);
 
+    /// <summary>Turns a raw sample into what the model sees (a permutation, a rotation).</summary>
+    private protected delegate void Transform(ReadOnlySpan<float> raw, Span<float> destination);
+
+    /// <summary>The first <paramref name="count"/> samples of <paramref name="test"/>, each transformed, with their labels.</summary>
+    private protected static (float[] Features, int[] Labels) TransformedTestSet(LabeledDataset test, int count, Transform transform)
+    {
+        int d = test.FeatureCount;
+        float[] features = new float[count * d];
+        int[] labels = new int[count];
+        float[] raw = new float[d];
+        for (int i = 0; i < count; i++)
+        {
+            test.CopyFeatures(i, raw);
+            transform(raw, features.AsSpan(i * d, d));
+            labels[i] = test.GetLabel(i);
+        }
+
+        return (features, labels);
+    }
+
     /// <summary>A seeded permutation of 0..<paramref name="count"/>-1.</summary>
     private protected static int[] Shuffled(int count, int seed)
     {
@@ -103,21 +123,8 @@ public sealed class PermutedStream : ContinualStream
     }
 
     /// <inheritdoc/>
-    public override (float[] Features, int[] Labels) TestSet(int task)
-    {
-        int d = FeatureCount;
-        float[] features = new float[_testCount * d];
-        int[] labels = new int[_testCount];
-        float[] raw = new float[d];
-        for (int i = 0; i < _testCount; i++)
-        {
-            _test.CopyFeatures(i, raw);
-            Permute(raw, _permutations[task], features.AsSpan(i * d, d));
-            labels[i] = _test.GetLabel(i);
-        }
-
-        return (features, labels);
-    }
+    public override (float[] Features, int[] Labels) TestSet(int task) =>
+        TransformedTestSet(_test, _testCount, (raw, destination) => Permute(raw, _permutations[task], destination));
 
     private static void Permute(ReadOnlySpan<float> raw, int[] permutation, Span<float> destination)
     {
@@ -231,19 +238,8 @@ public sealed class RotatedStream : ContinualStream
     /// <inheritdoc/>
     public override (float[] Features, int[] Labels) TestSet(int task)
     {
-        int d = FeatureCount;
         double angle = MaximumDegrees * (task + 0.5) / TaskCount;
-        float[] features = new float[_testCount * d];
-        int[] labels = new int[_testCount];
-        float[] raw = new float[d];
-        for (int i = 0; i < _testCount; i++)
-        {
-            _test.CopyFeatures(i, raw);
-            Rotate(raw, _side, angle, features.AsSpan(i * d, d));
-            labels[i] = _test.GetLabel(i);
-        }
-
-        return (features, labels);
+        return TransformedTestSet(_test, _testCount, (raw, destination) => Rotate(raw, _side, angle, destination));
     }
 
     /// <summary>Rotates a square image about its centre by <paramref name="degrees"/> (counter-clockwise), bilinear, zero outside.</summary>
