@@ -2,7 +2,8 @@ namespace EdgeIL.Learner;
 
 /// <summary>
 /// Every setting of every learning rule. A rule reads only the settings it uses; <see cref="For"/>
-/// gives the defaults of <c>docs/algorithms.md</c> (the paper's MNIST settings).
+/// gives the defaults of <c>docs/algorithms.md</c> (the paper's MNIST settings), and
+/// <see cref="ForReconstruction"/> those of a model that reconstructs its own input.
 /// </summary>
 public sealed record Hyperparameters
 {
@@ -42,7 +43,8 @@ public sealed record Hyperparameters
     /// <summary>
     /// Samples between two rebalancings of the hidden units (<see cref="UnitBalance"/>), range
     /// 0..<see cref="LearnerLimits.MaximumBalanceInterval"/>; 0 is the paper's rule, without them.
-    /// Read by the normalised rules without Adam (IL-prox, IL-prox Fast, BP-prox), whose default is 10.
+    /// Read by the normalised rules without Adam (IL-prox, IL-prox Fast, BP-prox): 0 in <see cref="For"/>,
+    /// <see cref="DefaultBalanceInterval"/> in <see cref="ForReconstruction"/>.
     /// </summary>
     public int BalanceInterval { get; init; }
 
@@ -53,11 +55,19 @@ public sealed record Hyperparameters
     /// </summary>
     public const int DefaultBalanceInterval = 10;
 
+    /// <summary>
+    /// The proximal step size of a model that reconstructs its input. At the paper's 2.5-5 the
+    /// output layer refits each sample almost exactly, and over hundreds of thousands of samples the
+    /// decoder's biases drift until it fades; at 0.01 it held for a million (docs/algorithms.md,
+    /// "Long self-supervised streams").
+    /// </summary>
+    public const float ReconstructionAlpha = 0.01f;
+
     /// <summary>The defaults of <c>docs/algorithms.md</c> for <paramref name="algorithm"/>.</summary>
     public static Hyperparameters For(LearningAlgorithm algorithm) => algorithm switch
     {
-        LearningAlgorithm.ILProx => new() { Alpha = 5f, Iterations = 25, GammaBottom = 0.015f, GammaTop = 0.015f, BalanceInterval = DefaultBalanceInterval },
-        LearningAlgorithm.ILProxFast => new() { Alpha = 5f, Iterations = 12, GammaBottom = 0.025f, GammaTop = 0f, BalanceInterval = DefaultBalanceInterval },
+        LearningAlgorithm.ILProx => new() { Alpha = 5f, Iterations = 25, GammaBottom = 0.015f, GammaTop = 0.015f },
+        LearningAlgorithm.ILProxFast => new() { Alpha = 5f, Iterations = 12, GammaBottom = 0.025f, GammaTop = 0f },
         LearningAlgorithm.ILSgd => new() { LearningRate = 0.05f, Iterations = 25, GammaBottom = 0.02f, GammaTop = 0.015f },
 
         // algorithms.md gives no learning rate for IL-Adam: it takes BP-Adam's, so the two differ only in their gradients.
@@ -67,9 +77,24 @@ public sealed record Hyperparameters
         LearningAlgorithm.ILProxAdam => new() { Alpha = 5f, LearningRate = 3e-5f, Iterations = 20, GammaBottom = 0.02f, GammaTop = 0.015f },
         LearningAlgorithm.BPSgd => new() { LearningRate = 0.015f, Iterations = 0 },
         LearningAlgorithm.BPAdam => new() { LearningRate = 1e-4f, Iterations = 0 },
-        LearningAlgorithm.BPProx => new() { Alpha = 5f, Iterations = 0, BalanceInterval = DefaultBalanceInterval },
+        LearningAlgorithm.BPProx => new() { Alpha = 5f, Iterations = 0 },
         _ => throw new ArgumentOutOfRangeException(nameof(algorithm), algorithm, "Unknown learning algorithm."),
     };
+
+    /// <summary>
+    /// The defaults for <paramref name="algorithm"/> when the model reconstructs its own input (an
+    /// autoencoder, learning without labels): those of <see cref="For"/>, except that the normalised
+    /// rules without Adam (IL-prox, IL-prox Fast, BP-prox) take <see cref="ReconstructionAlpha"/> and
+    /// rebalance their hidden units every <see cref="DefaultBalanceInterval"/> samples. With the
+    /// paper's settings such a model collapses on a long stream; a classifier does not, so it keeps them.
+    /// </summary>
+    public static Hyperparameters ForReconstruction(LearningAlgorithm algorithm)
+    {
+        Hyperparameters defaults = For(algorithm);
+        return algorithm is LearningAlgorithm.ILProx or LearningAlgorithm.ILProxFast or LearningAlgorithm.BPProx
+            ? defaults with { Alpha = ReconstructionAlpha, BalanceInterval = DefaultBalanceInterval }
+            : defaults;
+    }
 
     /// <summary>
     /// These settings with each given value in place of its current one; a null keeps the current

@@ -15,9 +15,11 @@ public class AutoencoderCollapseTests
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
-    public void Replay_NarrowAutoencoderWithUnitBalance_KeepsImproving(int seed)
+    public void Replay_NarrowAutoencoderAtTheReconstructionDefaults_KeepsImproving(int seed)
     {
-        double[] curve = HeldOutLoss(LearnerHyperparameters(), seed);
+        Hyperparameters defaults = RunDefaults.For(LearningAlgorithm.ILProx, Data.DatasetCatalog.SampleName, LearningTask.Autoencode);
+        Assert.Equal(Hyperparameters.DefaultBalanceInterval, defaults.BalanceInterval);
+        double[] curve = HeldOutLoss(defaults, seed);
 
         // The first evaluation is the untrained model. After that the curve may wobble but never
         // jumps back: with the collapse, the loss rises from about .18 to .26-.31 and stays there.
@@ -34,15 +36,30 @@ public class AutoencoderCollapseTests
     [Fact]
     public void Replay_NarrowAutoencoderWithThePapersRule_Collapses()
     {
-        // The same run without unit balance: the test above would fail on the paper's rule.
-        double[] curve = HeldOutLoss(LearnerHyperparameters() with { BalanceInterval = 0 }, seed: 1);
+        // The same run with the paper's settings (alpha 5, no unit balance): the test above would
+        // fail on the paper's rule.
+        Hyperparameters paper = PaperDefaults.For(LearningAlgorithm.ILProx, Data.DatasetCatalog.SampleName, LearningTask.Autoencode);
+        Assert.Equal(0, paper.BalanceInterval);
+        double[] curve = HeldOutLoss(paper, seed: 1);
 
         double best = curve[1..].Min();
         Assert.True(curve[^1] > best + 0.05, $"The paper's rule did not collapse: best {best:F4}, final {curve[^1]:F4}.");
     }
 
-    private static Hyperparameters LearnerHyperparameters() =>
-        PaperDefaults.For(LearningAlgorithm.ILProx, Data.DatasetCatalog.SampleName, LearningTask.Autoencode);
+    [Theory]
+    [InlineData(LearningAlgorithm.ILProx, LearningTask.Autoencode, 0.01f, 10)]
+    [InlineData(LearningAlgorithm.ILProxFast, LearningTask.Autoencode, 0.01f, 10)]
+    [InlineData(LearningAlgorithm.ILProx, LearningTask.Classify, 2.5f, 0)]
+    [InlineData(LearningAlgorithm.ILProxAdam, LearningTask.Autoencode, 2.5f, 0)]
+    public void RunDefaults_FashionMnist_TakeTheReconstructionDefaultsOnlyForAnAutoencodersNormalisedRule(LearningAlgorithm algorithm, LearningTask task, float alpha, int balanceInterval)
+    {
+        Hyperparameters defaults = RunDefaults.For(algorithm, "fashion-mnist", task);
+        Hyperparameters paper = PaperDefaults.For(algorithm, "fashion-mnist", task);
+
+        Assert.Equal(alpha, defaults.Alpha);
+        Assert.Equal(balanceInterval, defaults.BalanceInterval);
+        Assert.Equal(paper with { Alpha = 0, BalanceInterval = 0 }, defaults with { Alpha = 0, BalanceInterval = 0 });
+    }
 
     private static double[] HeldOutLoss(Hyperparameters hyperparameters, int seed)
     {

@@ -120,10 +120,13 @@ public class UnitBalanceTests
         Assert.Equal(version + 4, model.Version);
     }
 
-    [Fact]
-    public void Load_CheckpointWrittenBeforeTheBalanceInterval_TakesTheRulesDefault()
+    [Theory]
+    [InlineData(OutputHead.Sigmoid, Hyperparameters.DefaultBalanceInterval)]
+    [InlineData(OutputHead.Identity, Hyperparameters.DefaultBalanceInterval)]
+    [InlineData(OutputHead.Softmax, 0)]
+    public void Load_CheckpointWrittenBeforeTheBalanceInterval_TakesTheDefaultForTheModelsKind(OutputHead head, int expected)
     {
-        var learner = new OnlineLearner(RandomModel([4, 3, 2], seed: 1), LearningAlgorithm.ILProx, Hyperparameters.For(LearningAlgorithm.ILProx) with { BalanceInterval = 7 });
+        var learner = new OnlineLearner(RandomModel([4, 3, 2], seed: 1, head), LearningAlgorithm.ILProx, Hyperparameters.For(LearningAlgorithm.ILProx) with { BalanceInterval = 7 });
         using var stream = new MemoryStream();
         Checkpoint.Save(learner, stream);
 
@@ -131,8 +134,32 @@ public class UnitBalanceTests
         OnlineLearner old = Checkpoint.Load(new MemoryStream(CheckpointSections.WithSectionShortenedTo(stream.ToArray(), "HYPR", 44)));
 
         Assert.Equal(7, current.Hyperparameters.BalanceInterval);
-        Assert.Equal(Hyperparameters.DefaultBalanceInterval, old.Hyperparameters.BalanceInterval);
+        Assert.Equal(expected, old.Hyperparameters.BalanceInterval);
         Assert.Equal(learner.Hyperparameters with { BalanceInterval = 0 }, old.Hyperparameters with { BalanceInterval = 0 });
+    }
+
+    [Theory]
+    [InlineData(LearningAlgorithm.ILProx)]
+    [InlineData(LearningAlgorithm.ILProxFast)]
+    [InlineData(LearningAlgorithm.BPProx)]
+    public void ForReconstruction_NormalisedRule_TakesTheSmallAlphaAndBalance(LearningAlgorithm algorithm)
+    {
+        Hyperparameters classifier = Hyperparameters.For(algorithm);
+        Hyperparameters reconstruction = Hyperparameters.ForReconstruction(algorithm);
+
+        Assert.Equal(0, classifier.BalanceInterval);
+        Assert.Equal(Hyperparameters.DefaultBalanceInterval, reconstruction.BalanceInterval);
+        Assert.Equal(Hyperparameters.ReconstructionAlpha, reconstruction.Alpha);
+        Assert.Equal(classifier, reconstruction with { Alpha = classifier.Alpha, BalanceInterval = 0 });
+    }
+
+    [Theory]
+    [InlineData(LearningAlgorithm.BPSgd)]
+    [InlineData(LearningAlgorithm.BPAdam)]
+    [InlineData(LearningAlgorithm.ILProxAdam)]
+    public void ForReconstruction_OtherRules_KeepTheirDefaults(LearningAlgorithm algorithm)
+    {
+        Assert.Equal(Hyperparameters.For(algorithm), Hyperparameters.ForReconstruction(algorithm));
     }
 
     [Theory]
@@ -168,9 +195,9 @@ public class UnitBalanceTests
         return logits;
     }
 
-    private static Mlp RandomModel(int[] sizes, int seed)
+    private static Mlp RandomModel(int[] sizes, int seed, OutputHead head = OutputHead.Sigmoid)
     {
-        var model = new Mlp(sizes, OutputHead.Sigmoid);
+        var model = new Mlp(sizes, head);
         for (int n = 0; n < model.LayerCount; n++)
         {
             model.SetWeights(n, TestData.Uniform(sizes[n] * sizes[n + 1], seed * 100 + n, 1f / MathF.Sqrt(sizes[n])));

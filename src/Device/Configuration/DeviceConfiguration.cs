@@ -153,7 +153,10 @@ public sealed class ModelSettings
     /// <summary>Gets the inference budget T, range 1..200; null for the algorithm's default.</summary>
     public int? Iterations { get; set; }
 
-    /// <summary>Gets the proximal step size alpha of the proximal rules, range (0, 1e6]; null for the algorithm's default.</summary>
+    /// <summary>
+    /// Gets the proximal step size alpha of the proximal rules, range (0, 1e6]; null for the algorithm's
+    /// default (5; 0.01 for an autoencoder learning with il-prox, il-prox-fast or bp-prox).
+    /// </summary>
     public float? Alpha { get; set; }
 
     /// <summary>Gets the learning rate of the other rules, range (0, 1e3]; null for the algorithm's default.</summary>
@@ -168,8 +171,9 @@ public sealed class ModelSettings
 
     /// <summary>
     /// Gets the samples between two rebalancings of the hidden units (IL-prox, IL-prox Fast, BP-prox),
-    /// range 0..1,000,000; null for the default 10. 0 is the paper's rule, which collapses on a long
-    /// self-supervised stream (docs/algorithms.md, "Unit balance").
+    /// range 0..1,000,000; null for the default: 10 for an autoencoder (<c>targets.kind</c> none), 0 (the
+    /// paper's rule) for a classifier. The paper's rule collapses on a long self-supervised stream
+    /// (docs/algorithms.md, "Long self-supervised streams").
     /// </summary>
     public int? BalanceInterval { get; set; }
 

@@ -408,7 +408,10 @@ public sealed class DeviceRuntime : IDisposable
             model.Input.SetFixed(settings.InputOffset, settings.InputScale);
         }
 
-        return new OnlineLearner(model, shape.Algorithm, Configured(settings, Hyperparameters.For(shape.Algorithm)));
+        // A model without a softmax head reconstructs its input (targets.kind none): it takes the
+        // reconstruction defaults, without which IL-prox's autoencoder collapses on a long stream.
+        Hyperparameters defaults = shape.Head == OutputHead.Softmax ? Hyperparameters.For(shape.Algorithm) : Hyperparameters.ForReconstruction(shape.Algorithm);
+        return new OnlineLearner(model, shape.Algorithm, Configured(settings, defaults));
     }
 
     /// <summary>What the model is: its layer sizes, output head and learning rule.</summary>

@@ -31,7 +31,7 @@ public static class LearnerOptions
     /// <summary><c>--alpha</c>.</summary>
     public static readonly Option<float?> Alpha = new("--alpha")
     {
-        Description = "Proximal step size of il-prox, il-prox-fast, il-prox-adam and bp-prox. Default: 5 (MNIST), 2.5 (Fashion-MNIST)",
+        Description = $"Proximal step size of il-prox, il-prox-fast, il-prox-adam and bp-prox. Default: 5 (MNIST), 2.5 (Fashion-MNIST); {Learner.Hyperparameters.ReconstructionAlpha.ToString(System.Globalization.CultureInfo.InvariantCulture)} for il-prox, il-prox-fast and bp-prox with --task autoencode (docs/algorithms.md, \"Long self-supervised streams\")",
     };
 
     /// <summary><c>--lr</c>.</summary>
@@ -67,7 +67,7 @@ public static class LearnerOptions
     /// <summary><c>--balance-every</c>.</summary>
     public static readonly Option<int?> BalanceInterval = new("--balance-every")
     {
-        Description = $"Samples between two rebalancings of the hidden units in il-prox, il-prox-fast and bp-prox; 0 for the paper's rule without them (docs/algorithms.md, \"Unit balance\"). Default: {Learner.Hyperparameters.DefaultBalanceInterval}",
+        Description = $"Samples between two rebalancings of the hidden units in il-prox, il-prox-fast and bp-prox; 0 for the paper's rule without them (docs/algorithms.md, \"Unit balance\"). Default: {Learner.Hyperparameters.DefaultBalanceInterval} with --task autoencode, 0 otherwise",
     };
 
     /// <summary><c>--replay</c>.</summary>
@@ -110,7 +110,7 @@ public static class LearnerOptions
     /// <summary>The dataset's defaults for the rule, with every given option applied on top.</summary>
     public static Hyperparameters Hyperparameters(ParseResult parse, LearningAlgorithm algorithm, string dataset, LearningTask task)
     {
-        Learner.Hyperparameters h = PaperDefaults.For(algorithm, dataset, task).With(
+        Learner.Hyperparameters h = RunDefaults.For(algorithm, dataset, task).With(
             alpha: parse.GetValue(Alpha),
             learningRate: parse.GetValue(LearningRate),
             epsilon: parse.GetValue(Epsilon),

@@ -193,7 +193,7 @@ public sealed class LifelongExperiment : OnlineRunExperiment
         string evaluations = string.Join(", ", Schedule(LinearEvaluationSamples).Select(p => p.ToString("N0", CultureInfo.InvariantCulture)));
         string[] text =
         [
-            FormattableString.Invariant($"Batch 1, {samples:N0} samples per run, {settings.Seeds} seed{(settings.Seeds == 1 ? string.Empty : "s")} (the default for this experiment is 1; --seeds for more), every rule with its default settings for the task."),
+            FormattableString.Invariant($"Batch 1, {samples:N0} samples per run, {settings.Seeds} seed{(settings.Seeds == 1 ? string.Empty : "s")} (the default for this experiment is 1; --seeds for more), every rule with its default settings for the task (for the autoencoders, the reconstruction defaults of docs/algorithms.md)."),
             FormattableString.Invariant($"A stored training set is streamed in an order reshuffled at every pass; the synthetic IMU is generated afresh for each run's seed: frames of {SyntheticImuStream.WindowSamples} samples x {SyntheticImuStream.Channels} channels at {SyntheticImuStream.SampleHz:F0} Hz, one per 20 Hz tick, in motion regimes (still, walking, running, shaking: sines on gravity and a gyroscope bias, plus noise) that switch every 10 to 60 seconds, as `firmware-config/imu-anomaly.json` sees them."),
             FormattableString.Invariant($"Held-out evaluation at {evaluations}, then every {LinearEvaluationSamples:N0}, as far as the run goes, and at its end, on the whole test set (the IMU: {SyntheticImu.HeldOutFramesPerRegime} frames of each regime from seeds no run uses; its inputs are standardised by each model's running statistics, so once these have seen every regime, reconstructing the mean scores about 1)."),
             "*Final, on the stream* is the same measure over the last 1,000 samples of the stream, each scored before it was learned from (prequential): on the IMU that is about 50 seconds, mostly one motion regime, where the held-out set holds all four in equal parts, so a gap between the two is what a model forgot of the regimes it is not in. *Best* is the best evaluation after any learning, *worst after best* the worst one after it (– when the best is the last), *largest setback* the most any evaluation from 50,000 samples on fell short of the best before it (0 when a run never fell back there; – for shorter runs).",
@@ -211,7 +211,7 @@ public sealed class LifelongExperiment : OnlineRunExperiment
             Algorithm = algorithm,
             Task = task.Task,
             Layers = task.Task == LearningTask.Classify ? [d, 256, 256, data.ClassCount] : [d, 256, 100, 256, d],
-            Hyperparameters = settings.For(algorithm, data.Name, task.Task),
+            Hyperparameters = settings.Overriding(RunDefaults.For(algorithm, data.Name, task.Task)),
             Samples = samples,
             Seed = seed,
             EvaluateAt = schedule,
@@ -222,13 +222,14 @@ public sealed class LifelongExperiment : OnlineRunExperiment
         }
 
         // As imu-anomaly.json runs it: hidden layers 32, 8, 32, an identity head reconstructing the
-        // standardised frame, the device's settings (the rule's defaults, with no dataset to tune for).
+        // standardised frame, the device's settings (the rule's reconstruction defaults, with no
+        // dataset to tune for).
         return common with
         {
             Layers = [d, 32, 8, 32, d],
             ReconstructionHead = OutputHead.Identity,
             InputScaling = new InputScalingOptions(Standardize: true),
-            Hyperparameters = settings.Overriding(Hyperparameters.For(algorithm)),
+            Hyperparameters = settings.Overriding(Hyperparameters.ForReconstruction(algorithm)),
         };
     }
 

@@ -128,7 +128,7 @@ internal static class CheckpointDecoder
         (int[] sizes, OutputHead head) = ReadArchitecture(Required(CheckpointFormat.ArchitectureTag), filePath);
         InputStageState inputStage = ReadInputStage(Required(CheckpointFormat.InputStageTag), sizes[0], filePath);
         LearningAlgorithm algorithm = ReadAlgorithm(Required(CheckpointFormat.AlgorithmTag), filePath);
-        Hyperparameters hyperparameters = ReadHyperparameters(Required(CheckpointFormat.HyperparametersTag), algorithm, filePath);
+        Hyperparameters hyperparameters = ReadHyperparameters(Required(CheckpointFormat.HyperparametersTag), algorithm, head, filePath);
         (float[][] weights, float[][] biases) = ReadParameters(Required(CheckpointFormat.ParametersTag), sizes, filePath);
         bool hasAdam = sections.TryGetValue(CheckpointFormat.AdamTag, out SectionRange adamRange);
         AdamMoments? adam = null;
@@ -336,7 +336,7 @@ internal static class CheckpointDecoder
     /// Mirrors <c>CheckpointEncoder.WriteHyperparameters</c>. A section without the last setting
     /// (written before it existed) is read too; see FORMAT.md for the value it then takes.
     /// </summary>
-    private static Hyperparameters ReadHyperparameters(ReadOnlySpan<byte> payload, LearningAlgorithm algorithm, string? filePath)
+    private static Hyperparameters ReadHyperparameters(ReadOnlySpan<byte> payload, LearningAlgorithm algorithm, OutputHead head, string? filePath)
     {
         if (payload.Length != sizeof(float) * CheckpointFormat.HyperparameterCount && payload.Length != sizeof(float) * CheckpointFormat.FirstHyperparameterCount)
         {
@@ -358,9 +358,12 @@ internal static class CheckpointDecoder
             AdamBeta2 = reader.ReadSingle("AdamBeta2"),
             AdamEpsilon = reader.ReadSingle("AdamEpsilon"),
 
-            // An older checkpoint takes the rule's default rather than 0, the setting's "old
-            // behaviour": without it a resumed IL-prox model collapses on a long stream (FORMAT.md).
-            BalanceInterval = reader.Remaining > 0 ? reader.ReadInt32("BalanceInterval") : Hyperparameters.For(algorithm).BalanceInterval,
+            // An older checkpoint of a model without a softmax head (an autoencoder, most likely)
+            // takes the reconstruction default rather than 0, the setting's "old behaviour":
+            // without it a resumed IL-prox autoencoder collapses on a long stream (FORMAT.md).
+            BalanceInterval = reader.Remaining > 0
+                ? reader.ReadInt32("BalanceInterval")
+                : (head == OutputHead.Softmax ? Hyperparameters.For(algorithm) : Hyperparameters.ForReconstruction(algorithm)).BalanceInterval,
         };
         try
         {

@@ -58,6 +58,20 @@ public sealed class DeviceRuntimeTests
         Assert.Equal(0.5f, second.Learner.Hyperparameters.Alpha);
     }
 
+    [Theory]
+    [InlineData("", 5f, 0)]
+    [InlineData(", \"targets\": { \"kind\": \"none\" }", 0.01f, 10)]
+    public void Create_FreshModel_TakesTheDefaultsForItsKind(string targets, float alpha, int balanceInterval)
+    {
+        // A classifier keeps the paper's rule; an autoencoder takes the reconstruction defaults,
+        // without which it collapses on a long stream (docs/algorithms.md).
+        using var directory = new TemporaryDirectory();
+        using DeviceRuntime runtime = DeviceRuntime.Create(WriteConfiguration(directory, hidden: 16, targets: targets), Environment(Path.Combine(directory.Path, "state")));
+
+        Assert.Equal(alpha, runtime.Learner.Hyperparameters.Alpha);
+        Assert.Equal(balanceInterval, runtime.Learner.Hyperparameters.BalanceInterval);
+    }
+
     [Fact]
     public void Create_ConfigurationChangedTheModel_RefusesNamingBothShapes()
     {
@@ -268,7 +282,7 @@ public sealed class DeviceRuntimeTests
 
     // The canary withholds one frame in twenty from learning; these tests count samples learned, so
     // by default they run without it (the Create_WithSafetyNet tests and SafetyNetLoopTests cover it).
-    private static LoadedConfiguration WriteConfiguration(TemporaryDirectory directory, int hidden, string modelExtras = "", string recordingPath = "rec.eilrec", string dataPath = "data.csv", string persistence = "", string safety = "\"canarySize\": 0")
+    private static LoadedConfiguration WriteConfiguration(TemporaryDirectory directory, int hidden, string modelExtras = "", string recordingPath = "rec.eilrec", string dataPath = "data.csv", string persistence = "", string safety = "\"canarySize\": 0", string targets = "")
     {
         var csv = new StringBuilder("a,b,c,d,label\n");
         var dataset = LoopHarness.SeparableDataset(60, seed: 1);
@@ -287,7 +301,7 @@ public sealed class DeviceRuntimeTests
               "source": { "kind": "replay", "replay": { "format": "csv", "path": "{{dataPath}}" } },
               "outputs": { "console": false, "recording": { "path": "{{recordingPath}}" } },
               "persistence": { {{persistence}} },
-              "safety": { {{safety}} }
+              "safety": { {{safety}} }{{targets}}
             }
             """);
         return DeviceConfigurationFile.Load(path);
