@@ -184,7 +184,7 @@ public sealed class ExperimentRunnerCommand(TextWriter output, TextWriter error)
     public int Run(Experiment experiment, TrainTestData data, ExperimentSettings settings, string outFolder, bool liveProgress = true, CancellationToken stop = default)
     {
         string dataName = experiment.DataName(data, settings);
-        output.WriteLine($"Experiment {experiment.Name} on {dataName}, {settings.Seeds} seeds, {Environment.ProcessorCount} runs at a time.");
+        output.WriteLine($"Experiment {experiment.Name} on {dataName}, {settings.Seeds} seed{(settings.Seeds == 1 ? string.Empty : "s")}, {Environment.ProcessorCount} run{(Environment.ProcessorCount == 1 ? string.Empty : "s")} at a time.");
         using var cancellation = new ConsoleCancellation();
         using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellation.Token, stop);
         var started = System.Diagnostics.Stopwatch.StartNew();
