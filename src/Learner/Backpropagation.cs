@@ -15,7 +15,7 @@ internal static class Backpropagation
     /// Feed-forward for every sample of the batch: <c>v_n = p_n = h_n</c>, <c>a_n = phi_n(h_n)</c>,
     /// <c>sigma(h_N)</c>. Returns the summed loss against the labels.
     /// </summary>
-    public static double Forward(Mlp model, LearnerWorkspace workspace, int batch)
+    public static double Forward(Mlp model, LearnerWorkspace workspace, int batch, SimdLevel level)
     {
         ReadOnlySpan<int> sizes = model.LayerSizes;
         int layers = model.LayerCount;
@@ -26,7 +26,7 @@ internal static class Backpropagation
             for (int b = 0; b < batch; b++)
             {
                 Span<float> p = workspace.Prediction[n + 1].AsSpan(b * outputs, outputs);
-                MatrixKernels.MultiplyAdd(model.WeightsArray(n), workspace.Presynaptic[n].AsSpan(b * inputs, inputs), model.BiasesArray(n), p);
+                MatrixKernels.MultiplyAdd(model.WeightsArray(n), workspace.Presynaptic[n].AsSpan(b * inputs, inputs), model.BiasesArray(n), p, level);
                 p.CopyTo(workspace.Activity[n + 1].AsSpan(b * outputs, outputs));
                 if (n + 1 < layers)
                 {

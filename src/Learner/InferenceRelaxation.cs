@@ -60,7 +60,7 @@ internal static class InferenceRelaxation
                 PredictHidden(model, workspace, n, batch, propagate: !last, level);
             }
 
-            ComputeOutput(model, workspace, batch);
+            ComputeOutput(model, workspace, batch, level);
             OutputTarget.SetErrors(model, algorithm, hyperparameters, workspace, batch);
             if (!last)
             {
@@ -87,13 +87,13 @@ internal static class InferenceRelaxation
             }
             else
             {
-                MatrixKernels.MultiplyAdd(weights, a, biases, p);
+                MatrixKernels.MultiplyAdd(weights, a, biases, p, level);
                 TensorPrimitives.Subtract(v, p, e);
             }
         }
     }
 
-    private static void ComputeOutput(Mlp model, LearnerWorkspace workspace, int batch)
+    private static void ComputeOutput(Mlp model, LearnerWorkspace workspace, int batch, SimdLevel level)
     {
         int n = model.LayerCount - 1;
         int inputs = model.LayerSizes[n];
@@ -102,7 +102,7 @@ internal static class InferenceRelaxation
         {
             MatrixKernels.MultiplyAdd(
                 model.WeightsArray(n), workspace.Presynaptic[n].AsSpan(b * inputs, inputs), model.BiasesArray(n),
-                workspace.Prediction[n + 1].AsSpan(b * outputs, outputs));
+                workspace.Prediction[n + 1].AsSpan(b * outputs, outputs), level);
         }
 
         workspace.ApplyOutputFunction(model.Head, outputs, batch);

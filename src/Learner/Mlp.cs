@@ -191,7 +191,7 @@ public sealed class Mlp
         for (int n = 0; n < LayerCount; n++)
         {
             Span<float> next = n == LayerCount - 1 ? logits : _activities[n + 1];
-            MatrixKernels.MultiplyAdd(_weights[n], presynaptic, _biases[n], next);
+            MatrixKernels.MultiplyAdd(_weights[n], presynaptic, _biases[n], next, SimdSelection.Current);
             if (n < LayerCount - 1)
             {
                 TensorPrimitives.Max(next, 0f, next);

@@ -264,7 +264,7 @@ public sealed class OnlineLearner
         }
 
         targets.CopyTo(workspace.Label);
-        float loss = (float)(Backpropagation.Forward(Model, workspace, batchSize) / batchSize);
+        float loss = (float)(Backpropagation.Forward(Model, workspace, batchSize, SimdLevel) / batchSize);
         OutputTarget.SetErrors(Model, Algorithm, Hyperparameters, workspace, batchSize);
         int iterations = 0;
         if (Algorithm.UsesInference())

@@ -1,3 +1,5 @@
+using EdgeIL.Learner.Kernels;
+
 namespace EdgeIL.Learner.Tests;
 
 /// <summary>Backprop's gradients of every head against central finite differences of a float64 forward pass.</summary>
@@ -18,7 +20,7 @@ public class BackpropGradientTests
         var workspace = new LearnerWorkspace(sizes, 1);
         x.CopyTo(workspace.Activity[0], 0);
         y.CopyTo(workspace.Label, 0);
-        Backpropagation.Forward(model, workspace, 1);
+        Backpropagation.Forward(model, workspace, 1, SimdSelection.Current);
         OutputTarget.SetErrors(model, LearningAlgorithm.BPSgd, Hyperparameters.For(LearningAlgorithm.BPSgd), workspace, 1);
         Backpropagation.Run(model, workspace, 1);
 

@@ -8,15 +8,14 @@ namespace EdgeIL.Learner.Kernels;
 /// </summary>
 internal static class MatrixKernels
 {
-    /// <summary>Computes <c>y[i] = dot(W[i, :], x) + b[i]</c> for a <c>y.Length x x.Length</c> matrix <c>W</c>.</summary>
-    public static void MultiplyAdd(ReadOnlySpan<float> weights, ReadOnlySpan<float> x, ReadOnlySpan<float> bias, Span<float> y)
-    {
-        int columns = x.Length;
-        for (int i = 0; i < y.Length; i++)
-        {
-            y[i] = TensorPrimitives.Dot(weights.Slice(i * columns, columns), x) + bias[i];
-        }
-    }
+    /// <summary>
+    /// Computes <c>y[i] = dot(W[i, :], x) + b[i]</c> for a <c>y.Length x x.Length</c> matrix <c>W</c>, at
+    /// <paramref name="level"/>. This is the register-blocked kernel of <see cref="FusedKernels"/> rather than
+    /// one <see cref="TensorPrimitives.Dot(ReadOnlySpan{float}, ReadOnlySpan{float})"/> per row, where every row
+    /// paid its own call, its own loads of <c>x</c>, its own reduction and its own tail.
+    /// </summary>
+    public static void MultiplyAdd(ReadOnlySpan<float> weights, ReadOnlySpan<float> x, ReadOnlySpan<float> bias, Span<float> y, SimdLevel level) =>
+        FusedKernels.MultiplyAdd(weights, x, bias, y, level);
 
     /// <summary>Computes <c>g = W^T u</c>, that is <c>g[j] = sum_i W[i, j] u[i]</c>, for a <c>u.Length x g.Length</c> matrix <c>W</c>.</summary>
     public static void MultiplyTransposed(ReadOnlySpan<float> weights, ReadOnlySpan<float> u, Span<float> g)

@@ -139,6 +139,63 @@ public class FusedKernelTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Levels))]
+    public void MultiplyAdd_OddShapes_MatchesFloat64Reference(SimdLevel level)
+    {
+        // Rows 1..9 cover whole blocks of four rows and every remainder; columns up to 70 cover every
+        // tail behind one and two vectors of every width, including 16-float vectors.
+        for (int rows = 1; rows <= 9; rows++)
+        {
+            for (int columns = 0; columns <= 70; columns++)
+            {
+                float[] w = TestData.Uniform(rows * columns, seed: (rows * 100) + columns);
+                float[] x = TestData.Uniform(columns, seed: 1000 + columns);
+                float[] b = TestData.Uniform(rows, seed: 2000 + rows);
+                float[] y = Enumerable.Repeat(float.NaN, rows).ToArray();
+                double[] expected = new double[rows];
+                double[] scale = new double[rows];
+                for (int i = 0; i < rows; i++)
+                {
+                    expected[i] = b[i];
+                    scale[i] = Math.Abs(b[i]);
+                    for (int j = 0; j < columns; j++)
+                    {
+                        expected[i] += (double)w[(i * columns) + j] * x[j];
+                        scale[i] += Math.Abs((double)w[(i * columns) + j] * x[j]);
+                    }
+                }
+
+                FusedKernels.MultiplyAdd(w, x, b, y, level);
+                for (int i = 0; i < rows; i++)
+                {
+                    Assert.True(
+                        Math.Abs(y[i] - expected[i]) <= 1e-6 * Math.Max(scale[i], 1),
+                        $"{rows}x{columns}, row {i}: {y[i]} vs {expected[i]}");
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Levels))]
+    public void MultiplyAdd_LayerShape_MatchesFloat64Reference(SimdLevel level)
+    {
+        // A first layer of the MNIST networks, with the input's four fifths of zeros.
+        const int rows = 23, columns = 784;
+        var random = new Random(5);
+        float[] w = TestData.Uniform(rows * columns, seed: 1);
+        float[] x = Enumerable.Range(0, columns).Select(_ => random.NextDouble() < 0.8 ? 0f : (float)random.NextDouble()).ToArray();
+        float[] b = TestData.Uniform(rows, seed: 2);
+        float[] y = new float[rows];
+        double[] expected = Enumerable.Range(0, rows)
+            .Select(i => b[i] + Enumerable.Range(0, columns).Sum(j => (double)w[(i * columns) + j] * x[j]))
+            .ToArray();
+
+        FusedKernels.MultiplyAdd(w, x, b, y, level);
+        TestData.AssertClose(expected, y, 1e-5, $"{rows}x{columns}");
+    }
+
     [Fact]
     public void Choose_Override_NeverWiderThanHardware()
     {

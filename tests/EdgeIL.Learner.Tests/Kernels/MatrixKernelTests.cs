@@ -26,8 +26,12 @@ public class MatrixKernelTests
                 }
             }
 
-            MatrixKernels.MultiplyAdd(w, x, b, y);
-            TestData.AssertClose(expected, y, 1e-5, $"{rows}x{columns}");
+            foreach (SimdLevel level in Enum.GetValues<SimdLevel>())
+            {
+                Array.Fill(y, float.NaN);
+                MatrixKernels.MultiplyAdd(w, x, b, y, level);
+                TestData.AssertClose(expected, y, 1e-5, $"{rows}x{columns} at {level}");
+            }
         }
     }
 
