@@ -15,7 +15,8 @@ internal static class FusedKernels
 {
     /// <summary>
     /// The rows of <see cref="MultiplyAdd(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, SimdLevel)"/>
-    /// that share each load of <c>x</c>. Four rows of two vectors each keep eight accumulators, as many as
+    /// and <see cref="PredictAndPropagate(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float}, Span{float}, SimdLevel)"/> that share each load of <c>x</c> (and, in the latter, each load
+    /// and store of <c>g</c>). Four rows of two vectors each keep eight accumulators, as many as
     /// the sixteen vector registers of AVX2 and SSE hold next to the loads without spilling.
     /// </summary>
     private const int RowBlock = 4;
@@ -24,7 +25,10 @@ internal static class FusedKernels
     /// One pass over a hidden weight matrix during inference. For every row <c>i</c>:
     /// <c>p[i] = dot(W[i, :], a) + b[i]</c>, <c>e[i] = v[i] - p[i]</c>, and then
     /// <c>g = W^T e</c> (<c>g</c> is overwritten). Fusing them reads each row once while it is in
-    /// L1, instead of streaming the whole matrix twice per inference iteration.
+    /// L1, instead of streaming the whole matrix twice per inference iteration. Rows go in blocks of
+    /// <see cref="RowBlock"/>, as in <see cref="MultiplyAdd(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, SimdLevel)"/>:
+    /// the block's dot products share every load of <c>a</c>, and <c>g</c> is loaded and stored once per
+    /// block instead of once per row.
     /// </summary>
     public static void PredictAndPropagate(
         ReadOnlySpan<float> weights, ReadOnlySpan<float> a, ReadOnlySpan<float> bias, ReadOnlySpan<float> target,
@@ -161,7 +165,26 @@ internal static class FusedKernels
     {
         propagated.Clear();
         int columns = a.Length;
-        for (int i = 0; i < prediction.Length; i++)
+        int i = 0;
+        for (; i <= prediction.Length - RowBlock; i += RowBlock)
+        {
+            // The block's rows (a few KB) are still in L1 when the second pass reads them for g.
+            ReadOnlySpan<float> block = weights.Slice(i * columns, RowBlock * columns);
+            Span<float> p = prediction.Slice(i, RowBlock);
+            Span<float> e = error.Slice(i, RowBlock);
+            bias.Slice(i, RowBlock).CopyTo(p);
+            AddBlockDots<TVector, TOps>(block, columns, a, p);
+            e[0] = target[i] - p[0];
+            e[1] = target[i + 1] - p[1];
+            e[2] = target[i + 2] - p[2];
+            e[3] = target[i + 3] - p[3];
+            if (e[0] != 0f || e[1] != 0f || e[2] != 0f || e[3] != 0f)
+            {
+                AddBlockScaled<TVector, TOps>(block, columns, e, propagated);
+            }
+        }
+
+        for (; i < prediction.Length; i++)
         {
             ReadOnlySpan<float> row = weights.Slice(i * columns, columns);
             float p = Dot<TVector, TOps>(row, a) + bias[i];
@@ -183,14 +206,9 @@ internal static class FusedKernels
         int i = 0;
         for (; i <= y.Length - RowBlock; i += RowBlock)
         {
-            ReadOnlySpan<float> block = weights.Slice(i * columns, RowBlock * columns);
             Span<float> sums = y.Slice(i, RowBlock);
             bias.Slice(i, RowBlock).CopyTo(sums);
-            int done = AddBlockDotsVectors<TVector, TOps>(block, columns, x, sums);
-            if (done < columns)
-            {
-                AddBlockDotsVectors<float, ScalarOperations>(block[done..], columns, x[done..], sums);
-            }
+            AddBlockDots<TVector, TOps>(weights.Slice(i * columns, RowBlock * columns), columns, x, sums);
         }
 
         // Fewer than a block of rows left: each is a single dot product, which runs two accumulators
@@ -199,6 +217,72 @@ internal static class FusedKernels
         {
             y[i] = Dot<TVector, TOps>(weights.Slice(i * columns, columns), x) + bias[i];
         }
+    }
+
+    /// <summary>
+    /// Adds <c>dot(block[r * stride ..], x)</c> to <c>sums[r]</c> for each of the <see cref="RowBlock"/> rows of
+    /// <paramref name="block"/>, whose rows start <paramref name="stride"/> floats apart.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddBlockDots<TVector, TOps>(ReadOnlySpan<float> block, int stride, ReadOnlySpan<float> x, Span<float> sums)
+        where TVector : struct
+        where TOps : struct, IFloatVector<TVector>
+    {
+        int done = AddBlockDotsVectors<TVector, TOps>(block, stride, x, sums);
+        if (done < x.Length)
+        {
+            AddBlockDotsVectors<float, ScalarOperations>(block[done..], stride, x[done..], sums);
+        }
+    }
+
+    /// <summary>
+    /// Adds <c>sum_r scales[r] * block[r * stride + j]</c> to <c>g[j]</c> for the <see cref="RowBlock"/> rows of
+    /// <paramref name="block"/>, whose rows start <paramref name="stride"/> floats apart.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddBlockScaled<TVector, TOps>(ReadOnlySpan<float> block, int stride, ReadOnlySpan<float> scales, Span<float> g)
+        where TVector : struct
+        where TOps : struct, IFloatVector<TVector>
+    {
+        int done = AddBlockScaledVectors<TVector, TOps>(block, stride, scales, g);
+        if (done < g.Length)
+        {
+            AddBlockScaledVectors<float, ScalarOperations>(block[done..], stride, scales, g[done..]);
+        }
+    }
+
+    /// <summary>
+    /// <c>g[j] += sum_r scales[r] * block[r * stride + j]</c> over the whole vectors of <paramref name="g"/>;
+    /// returns the number of columns done.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int AddBlockScaledVectors<TVector, TOps>(ReadOnlySpan<float> block, int stride, ReadOnlySpan<float> scales, Span<float> g)
+        where TVector : struct
+        where TOps : struct, IFloatVector<TVector>
+    {
+        int j = 0;
+        ref float gRef = ref MemoryMarshal.GetReference(g);
+        ref float w0 = ref MemoryMarshal.GetReference(block);
+        ref float w1 = ref Unsafe.Add(ref w0, stride);
+        ref float w2 = ref Unsafe.Add(ref w1, stride);
+        ref float w3 = ref Unsafe.Add(ref w2, stride);
+        TVector s0 = TOps.Create(scales[0]);
+        TVector s1 = TOps.Create(scales[1]);
+        TVector s2 = TOps.Create(scales[2]);
+        TVector s3 = TOps.Create(scales[3]);
+        for (; j <= g.Length - TOps.Count; j += TOps.Count)
+        {
+            // One chain, rows in order: g rounds exactly as it would adding one row at a time, and the
+            // four dependent multiply-adds of one column overlap with the next columns' anyway.
+            nuint k = (nuint)j;
+            TVector sum = TOps.FusedMultiplyAdd(TOps.Load(ref w0, k), s0, TOps.Load(ref gRef, k));
+            sum = TOps.FusedMultiplyAdd(TOps.Load(ref w1, k), s1, sum);
+            sum = TOps.FusedMultiplyAdd(TOps.Load(ref w2, k), s2, sum);
+            sum = TOps.FusedMultiplyAdd(TOps.Load(ref w3, k), s3, sum);
+            TOps.Store(sum, ref gRef, k);
+        }
+
+        return j;
     }
 
     /// <summary>
