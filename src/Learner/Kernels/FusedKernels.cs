@@ -14,10 +14,13 @@ namespace EdgeIL.Learner.Kernels;
 internal static class FusedKernels
 {
     /// <summary>
-    /// The rows of <see cref="MultiplyAdd(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, SimdLevel)"/>
-    /// and <see cref="PredictAndPropagate(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float}, Span{float}, SimdLevel)"/> that share each load of <c>x</c> (and, in the latter, each load
-    /// and store of <c>g</c>). Four rows of two vectors each keep eight accumulators, as many as
-    /// the sixteen vector registers of AVX2 and SSE hold next to the loads without spilling.
+    /// The rows the blocked kernels take together: in
+    /// <see cref="MultiplyAdd(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, SimdLevel)"/> and
+    /// <see cref="PredictAndPropagate(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float}, Span{float}, SimdLevel)"/>
+    /// they share each load of <c>x</c>, and in the latter and
+    /// <see cref="MultiplyTransposed(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, SimdLevel)"/> each load
+    /// and store of <c>g</c>. Four rows of two vectors each keep eight accumulators, as many as the sixteen
+    /// vector registers of AVX2 and SSE hold next to the loads without spilling.
     /// </summary>
     private const int RowBlock = 4;
 
@@ -128,6 +131,31 @@ internal static class FusedKernels
         }
     }
 
+    /// <summary>
+    /// Computes <c>g = W^T u</c>, that is <c>g[j] = sum_i W[i, j] u[i]</c>, for a <c>u.Length x g.Length</c>
+    /// row-major matrix <c>W</c>. Rows whose <c>u[i]</c> is zero are skipped (backprop's errors are zero at
+    /// every unit that is off); the others go in groups of <see cref="RowBlock"/> that load and store
+    /// <c>g</c> once per group instead of once per row.
+    /// </summary>
+    public static void MultiplyTransposed(ReadOnlySpan<float> weights, ReadOnlySpan<float> u, Span<float> g, SimdLevel level)
+    {
+        switch (level)
+        {
+            case SimdLevel.Vector512:
+                MultiplyTransposed<Vector512<float>, Vector512Operations>(weights, u, g);
+                break;
+            case SimdLevel.Vector256:
+                MultiplyTransposed<Vector256<float>, Vector256Operations>(weights, u, g);
+                break;
+            case SimdLevel.Vector128:
+                MultiplyTransposed<Vector128<float>, Vector128Operations>(weights, u, g);
+                break;
+            default:
+                MultiplyTransposed<float, ScalarOperations>(weights, u, g);
+                break;
+        }
+    }
+
     /// <summary>Computes <c>sum_j x[j] y[j]</c>.</summary>
     public static float Dot(ReadOnlySpan<float> x, ReadOnlySpan<float> y, SimdLevel level) => level switch
     {
@@ -180,7 +208,8 @@ internal static class FusedKernels
             e[3] = target[i + 3] - p[3];
             if (e[0] != 0f || e[1] != 0f || e[2] != 0f || e[3] != 0f)
             {
-                AddBlockScaled<TVector, TOps>(block, columns, e, propagated);
+                AddScaledRows<TVector, TOps>(
+                    block[..columns], block.Slice(columns, columns), block.Slice(2 * columns, columns), block[(3 * columns)..], e, propagated);
             }
         }
 
@@ -219,6 +248,39 @@ internal static class FusedKernels
         }
     }
 
+    private static void MultiplyTransposed<TVector, TOps>(ReadOnlySpan<float> weights, ReadOnlySpan<float> u, Span<float> g)
+        where TVector : struct
+        where TOps : struct, IFloatVector<TVector>
+    {
+        g.Clear();
+        int columns = g.Length;
+        Span<int> rows = stackalloc int[RowBlock];
+        Span<float> scales = stackalloc float[RowBlock];
+        int count = 0;
+        for (int i = 0; i < u.Length; i++)
+        {
+            if (u[i] == 0f)
+            {
+                continue;
+            }
+
+            rows[count] = i;
+            scales[count] = u[i];
+            if (++count == RowBlock)
+            {
+                AddScaledRows<TVector, TOps>(
+                    weights.Slice(rows[0] * columns, columns), weights.Slice(rows[1] * columns, columns),
+                    weights.Slice(rows[2] * columns, columns), weights.Slice(rows[3] * columns, columns), scales, g);
+                count = 0;
+            }
+        }
+
+        for (int r = 0; r < count; r++)
+        {
+            AddScaled<TVector, TOps>(weights.Slice(rows[r] * columns, columns), scales[r], g);
+        }
+    }
+
     /// <summary>
     /// Adds <c>dot(block[r * stride ..], x)</c> to <c>sums[r]</c> for each of the <see cref="RowBlock"/> rows of
     /// <paramref name="block"/>, whose rows start <paramref name="stride"/> floats apart.
@@ -236,36 +298,37 @@ internal static class FusedKernels
     }
 
     /// <summary>
-    /// Adds <c>sum_r scales[r] * block[r * stride + j]</c> to <c>g[j]</c> for the <see cref="RowBlock"/> rows of
-    /// <paramref name="block"/>, whose rows start <paramref name="stride"/> floats apart.
+    /// Adds <c>sum_r scales[r] * row_r[j]</c> to <c>g[j]</c> for four rows of <c>g.Length</c> floats.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void AddBlockScaled<TVector, TOps>(ReadOnlySpan<float> block, int stride, ReadOnlySpan<float> scales, Span<float> g)
+    private static void AddScaledRows<TVector, TOps>(
+        ReadOnlySpan<float> row0, ReadOnlySpan<float> row1, ReadOnlySpan<float> row2, ReadOnlySpan<float> row3, ReadOnlySpan<float> scales, Span<float> g)
         where TVector : struct
         where TOps : struct, IFloatVector<TVector>
     {
-        int done = AddBlockScaledVectors<TVector, TOps>(block, stride, scales, g);
+        int done = AddScaledRowsVectors<TVector, TOps>(row0, row1, row2, row3, scales, g);
         if (done < g.Length)
         {
-            AddBlockScaledVectors<float, ScalarOperations>(block[done..], stride, scales, g[done..]);
+            AddScaledRowsVectors<float, ScalarOperations>(row0[done..], row1[done..], row2[done..], row3[done..], scales, g[done..]);
         }
     }
 
     /// <summary>
-    /// <c>g[j] += sum_r scales[r] * block[r * stride + j]</c> over the whole vectors of <paramref name="g"/>;
-    /// returns the number of columns done.
+    /// <c>g[j] += sum_r scales[r] * row_r[j]</c> over the whole vectors of <paramref name="g"/>; returns the
+    /// number of columns done.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int AddBlockScaledVectors<TVector, TOps>(ReadOnlySpan<float> block, int stride, ReadOnlySpan<float> scales, Span<float> g)
+    private static int AddScaledRowsVectors<TVector, TOps>(
+        ReadOnlySpan<float> row0, ReadOnlySpan<float> row1, ReadOnlySpan<float> row2, ReadOnlySpan<float> row3, ReadOnlySpan<float> scales, Span<float> g)
         where TVector : struct
         where TOps : struct, IFloatVector<TVector>
     {
         int j = 0;
         ref float gRef = ref MemoryMarshal.GetReference(g);
-        ref float w0 = ref MemoryMarshal.GetReference(block);
-        ref float w1 = ref Unsafe.Add(ref w0, stride);
-        ref float w2 = ref Unsafe.Add(ref w1, stride);
-        ref float w3 = ref Unsafe.Add(ref w2, stride);
+        ref float w0 = ref MemoryMarshal.GetReference(row0);
+        ref float w1 = ref MemoryMarshal.GetReference(row1);
+        ref float w2 = ref MemoryMarshal.GetReference(row2);
+        ref float w3 = ref MemoryMarshal.GetReference(row3);
         TVector s0 = TOps.Create(scales[0]);
         TVector s1 = TOps.Create(scales[1]);
         TVector s2 = TOps.Create(scales[2]);

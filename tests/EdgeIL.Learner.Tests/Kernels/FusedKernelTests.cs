@@ -254,6 +254,44 @@ public class FusedKernelTests
         TestData.AssertClose(expected, y, 1e-5, $"{rows}x{columns}");
     }
 
+    [Theory]
+    [MemberData(nameof(Levels))]
+    public void MultiplyTransposed_OddShapes_MatchesFloat64Reference(SimdLevel level)
+    {
+        // Rows 1..9 with every third, fifth or no u[i] zero: groups of four rows that are and are not
+        // consecutive, and every number of rows left over; columns up to 70 cover every tail.
+        for (int rows = 1; rows <= 9; rows++)
+        {
+            foreach (int zeroEvery in new[] { 0, 3, 5 })
+            {
+                for (int columns = 0; columns <= 70; columns++)
+                {
+                    float[] w = TestData.Uniform(rows * columns, seed: (rows * 100) + columns);
+                    float[] u = TestData.Uniform(rows, seed: 2000 + rows);
+                    for (int i = 0; zeroEvery > 0 && i < rows; i += zeroEvery)
+                    {
+                        u[i] = 0f;
+                    }
+
+                    AssertMultiplyTransposed(w, u, columns, level, $"{rows}x{columns}, every {zeroEvery} zero");
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Levels))]
+    public void MultiplyTransposed_LayerShape_MatchesFloat64Reference(SimdLevel level)
+    {
+        // Backprop through a 500-unit layer of the larger MNIST network: about half the units are off,
+        // and their errors are exactly zero.
+        const int rows = 500, columns = 784;
+        var random = new Random(6);
+        float[] w = TestData.Uniform(rows * columns, seed: 1);
+        float[] u = Enumerable.Range(0, rows).Select(_ => random.NextDouble() < 0.5 ? 0f : (float)(random.NextDouble() - 0.5)).ToArray();
+        AssertMultiplyTransposed(w, u, columns, level, $"{rows}x{columns}");
+    }
+
     [Fact]
     public void Choose_Override_NeverWiderThanHardware()
     {
@@ -312,5 +350,29 @@ public class FusedKernelTests
         }
 
         return e;
+    }
+
+    /// <summary>
+    /// Runs <see cref="FusedKernels.MultiplyTransposed"/> into an output that starts as garbage and checks
+    /// every element against float64, within 1e-6 of the sum of the magnitudes of its terms.
+    /// </summary>
+    private static void AssertMultiplyTransposed(float[] w, float[] u, int columns, SimdLevel level, string what)
+    {
+        double[] expected = new double[columns], scale = new double[columns];
+        for (int i = 0; i < u.Length; i++)
+        {
+            for (int j = 0; j < columns; j++)
+            {
+                expected[j] += (double)w[(i * columns) + j] * u[i];
+                scale[j] += Math.Abs((double)w[(i * columns) + j] * u[i]);
+            }
+        }
+
+        float[] g = Enumerable.Repeat(float.NaN, columns).ToArray();
+        FusedKernels.MultiplyTransposed(w, u, g, level);
+        for (int j = 0; j < columns; j++)
+        {
+            Assert.True(Math.Abs(g[j] - expected[j]) <= 1e-6 * Math.Max(scale[j], 1), $"{what}, g[{j}]: {g[j]} vs {expected[j]}");
+        }
     }
 }
