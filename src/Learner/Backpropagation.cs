@@ -50,7 +50,7 @@ internal static class Backpropagation
     /// Backprop from the output error already in <c>Error[N]</c> (<c>t - sigma(h_N) = -dL/dh_N</c>):
     /// <c>e_n = phi'(h_n) (.) W_n^T e_{n+1}</c> for every hidden layer.
     /// </summary>
-    public static void Run(Mlp model, LearnerWorkspace workspace, int batch)
+    public static void Run(Mlp model, LearnerWorkspace workspace, int batch, SimdLevel level)
     {
         ReadOnlySpan<int> sizes = model.LayerSizes;
         for (int n = model.LayerCount - 1; n >= 1; n--)
@@ -60,7 +60,7 @@ internal static class Backpropagation
             for (int b = 0; b < batch; b++)
             {
                 Span<float> e = workspace.Error[n].AsSpan(b * inputs, inputs);
-                MatrixKernels.MultiplyTransposed(model.WeightsArray(n), workspace.Error[n + 1].AsSpan(b * outputs, outputs), e);
+                MatrixKernels.MultiplyTransposed(model.WeightsArray(n), workspace.Error[n + 1].AsSpan(b * outputs, outputs), e, level);
                 ReadOnlySpan<float> h = workspace.Activity[n].AsSpan(b * inputs, inputs);
                 for (int j = 0; j < inputs; j++)
                 {

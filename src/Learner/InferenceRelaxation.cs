@@ -37,7 +37,7 @@ internal static class InferenceRelaxation
             return;
         }
 
-        PropagateOutputError(model, workspace, batch, outputErrorWeight);
+        PropagateOutputError(model, workspace, batch, outputErrorWeight, level);
         for (int iteration = 0; iteration < iterations; iteration++)
         {
             bool last = iteration == iterations - 1;
@@ -64,7 +64,7 @@ internal static class InferenceRelaxation
             OutputTarget.SetErrors(model, algorithm, hyperparameters, workspace, batch);
             if (!last)
             {
-                PropagateOutputError(model, workspace, batch, outputErrorWeight);
+                PropagateOutputError(model, workspace, batch, outputErrorWeight, level);
             }
         }
     }
@@ -108,7 +108,7 @@ internal static class InferenceRelaxation
         workspace.ApplyOutputFunction(model.Head, outputs, batch);
     }
 
-    private static void PropagateOutputError(Mlp model, LearnerWorkspace workspace, int batch, float weight)
+    private static void PropagateOutputError(Mlp model, LearnerWorkspace workspace, int batch, float weight, SimdLevel level)
     {
         int n = model.LayerCount - 1;
         int inputs = model.LayerSizes[n];
@@ -116,7 +116,7 @@ internal static class InferenceRelaxation
         for (int b = 0; b < batch; b++)
         {
             Span<float> g = workspace.Propagated[n].AsSpan(b * inputs, inputs);
-            MatrixKernels.MultiplyTransposed(model.WeightsArray(n), workspace.Error[n + 1].AsSpan(b * outputs, outputs), g);
+            MatrixKernels.MultiplyTransposed(model.WeightsArray(n), workspace.Error[n + 1].AsSpan(b * outputs, outputs), g, level);
             if (weight != 1f)
             {
                 TensorPrimitives.Multiply(g, weight, g);

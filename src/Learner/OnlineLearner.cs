@@ -274,7 +274,7 @@ public sealed class OnlineLearner
         }
         else
         {
-            Backpropagation.Run(Model, workspace, batchSize);
+            Backpropagation.Run(Model, workspace, batchSize, SimdLevel);
         }
 
         if (batchSize > 1)

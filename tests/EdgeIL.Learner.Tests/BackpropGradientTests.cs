@@ -22,7 +22,7 @@ public class BackpropGradientTests
         y.CopyTo(workspace.Label, 0);
         Backpropagation.Forward(model, workspace, 1, SimdSelection.Current);
         OutputTarget.SetErrors(model, LearningAlgorithm.BPSgd, Hyperparameters.For(LearningAlgorithm.BPSgd), workspace, 1);
-        Backpropagation.Run(model, workspace, 1);
+        Backpropagation.Run(model, workspace, 1, SimdSelection.Current);
 
         double[][] weights = Enumerable.Range(0, model.LayerCount).Select(n => model.GetWeights(n).ToArray().Select(v => (double)v).ToArray()).ToArray();
         double[][] biases = Enumerable.Range(0, model.LayerCount).Select(n => model.GetBiases(n).ToArray().Select(v => (double)v).ToArray()).ToArray();

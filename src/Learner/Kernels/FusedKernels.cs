@@ -14,9 +14,13 @@ namespace EdgeIL.Learner.Kernels;
 internal static class FusedKernels
 {
     /// <summary>
-    /// The rows of <see cref="MultiplyAdd(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, SimdLevel)"/>
-    /// that share each load of <c>x</c>. Four rows of two vectors each keep eight accumulators, as many as
-    /// the sixteen vector registers of AVX2 and SSE hold next to the loads without spilling.
+    /// The rows the blocked kernels take together: in
+    /// <see cref="MultiplyAdd(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, SimdLevel)"/> and
+    /// <see cref="PredictAndPropagate(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float}, Span{float}, SimdLevel)"/>
+    /// they share each load of <c>x</c>, and in the latter and
+    /// <see cref="MultiplyTransposed(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, SimdLevel)"/> each load
+    /// and store of <c>g</c>. Four rows of two vectors each keep eight accumulators, as many as the sixteen
+    /// vector registers of AVX2 and SSE hold next to the loads without spilling.
     /// </summary>
     private const int RowBlock = 4;
 
@@ -24,7 +28,10 @@ internal static class FusedKernels
     /// One pass over a hidden weight matrix during inference. For every row <c>i</c>:
     /// <c>p[i] = dot(W[i, :], a) + b[i]</c>, <c>e[i] = v[i] - p[i]</c>, and then
     /// <c>g = W^T e</c> (<c>g</c> is overwritten). Fusing them reads each row once while it is in
-    /// L1, instead of streaming the whole matrix twice per inference iteration.
+    /// L1, instead of streaming the whole matrix twice per inference iteration. Rows go in blocks of
+    /// <see cref="RowBlock"/>, as in <see cref="MultiplyAdd(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, SimdLevel)"/>:
+    /// the block's dot products share every load of <c>a</c>, and <c>g</c> is loaded and stored once per
+    /// block instead of once per row.
     /// </summary>
     public static void PredictAndPropagate(
         ReadOnlySpan<float> weights, ReadOnlySpan<float> a, ReadOnlySpan<float> bias, ReadOnlySpan<float> target,
@@ -124,6 +131,31 @@ internal static class FusedKernels
         }
     }
 
+    /// <summary>
+    /// Computes <c>g = W^T u</c>, that is <c>g[j] = sum_i W[i, j] u[i]</c>, for a <c>u.Length x g.Length</c>
+    /// row-major matrix <c>W</c>. Rows whose <c>u[i]</c> is zero are skipped (backprop's errors are zero at
+    /// every unit that is off); the others go in groups of <see cref="RowBlock"/> that load and store
+    /// <c>g</c> once per group instead of once per row.
+    /// </summary>
+    public static void MultiplyTransposed(ReadOnlySpan<float> weights, ReadOnlySpan<float> u, Span<float> g, SimdLevel level)
+    {
+        switch (level)
+        {
+            case SimdLevel.Vector512:
+                MultiplyTransposed<Vector512<float>, Vector512Operations>(weights, u, g);
+                break;
+            case SimdLevel.Vector256:
+                MultiplyTransposed<Vector256<float>, Vector256Operations>(weights, u, g);
+                break;
+            case SimdLevel.Vector128:
+                MultiplyTransposed<Vector128<float>, Vector128Operations>(weights, u, g);
+                break;
+            default:
+                MultiplyTransposed<float, ScalarOperations>(weights, u, g);
+                break;
+        }
+    }
+
     /// <summary>Computes <c>sum_j x[j] y[j]</c>.</summary>
     public static float Dot(ReadOnlySpan<float> x, ReadOnlySpan<float> y, SimdLevel level) => level switch
     {
@@ -161,7 +193,27 @@ internal static class FusedKernels
     {
         propagated.Clear();
         int columns = a.Length;
-        for (int i = 0; i < prediction.Length; i++)
+        int i = 0;
+        for (; i <= prediction.Length - RowBlock; i += RowBlock)
+        {
+            // The block's rows (a few KB) are still in L1 when the second pass reads them for g.
+            ReadOnlySpan<float> block = weights.Slice(i * columns, RowBlock * columns);
+            Span<float> p = prediction.Slice(i, RowBlock);
+            Span<float> e = error.Slice(i, RowBlock);
+            bias.Slice(i, RowBlock).CopyTo(p);
+            AddBlockDots<TVector, TOps>(block, columns, a, p);
+            e[0] = target[i] - p[0];
+            e[1] = target[i + 1] - p[1];
+            e[2] = target[i + 2] - p[2];
+            e[3] = target[i + 3] - p[3];
+            if (e[0] != 0f || e[1] != 0f || e[2] != 0f || e[3] != 0f)
+            {
+                AddScaledRows<TVector, TOps>(
+                    block[..columns], block.Slice(columns, columns), block.Slice(2 * columns, columns), block[(3 * columns)..], e, propagated);
+            }
+        }
+
+        for (; i < prediction.Length; i++)
         {
             ReadOnlySpan<float> row = weights.Slice(i * columns, columns);
             float p = Dot<TVector, TOps>(row, a) + bias[i];
@@ -183,14 +235,9 @@ internal static class FusedKernels
         int i = 0;
         for (; i <= y.Length - RowBlock; i += RowBlock)
         {
-            ReadOnlySpan<float> block = weights.Slice(i * columns, RowBlock * columns);
             Span<float> sums = y.Slice(i, RowBlock);
             bias.Slice(i, RowBlock).CopyTo(sums);
-            int done = AddBlockDotsVectors<TVector, TOps>(block, columns, x, sums);
-            if (done < columns)
-            {
-                AddBlockDotsVectors<float, ScalarOperations>(block[done..], columns, x[done..], sums);
-            }
+            AddBlockDots<TVector, TOps>(weights.Slice(i * columns, RowBlock * columns), columns, x, sums);
         }
 
         // Fewer than a block of rows left: each is a single dot product, which runs two accumulators
@@ -199,6 +246,106 @@ internal static class FusedKernels
         {
             y[i] = Dot<TVector, TOps>(weights.Slice(i * columns, columns), x) + bias[i];
         }
+    }
+
+    private static void MultiplyTransposed<TVector, TOps>(ReadOnlySpan<float> weights, ReadOnlySpan<float> u, Span<float> g)
+        where TVector : struct
+        where TOps : struct, IFloatVector<TVector>
+    {
+        g.Clear();
+        int columns = g.Length;
+        Span<int> rows = stackalloc int[RowBlock];
+        Span<float> scales = stackalloc float[RowBlock];
+        int count = 0;
+        for (int i = 0; i < u.Length; i++)
+        {
+            if (u[i] == 0f)
+            {
+                continue;
+            }
+
+            rows[count] = i;
+            scales[count] = u[i];
+            if (++count == RowBlock)
+            {
+                AddScaledRows<TVector, TOps>(
+                    weights.Slice(rows[0] * columns, columns), weights.Slice(rows[1] * columns, columns),
+                    weights.Slice(rows[2] * columns, columns), weights.Slice(rows[3] * columns, columns), scales, g);
+                count = 0;
+            }
+        }
+
+        for (int r = 0; r < count; r++)
+        {
+            AddScaled<TVector, TOps>(weights.Slice(rows[r] * columns, columns), scales[r], g);
+        }
+    }
+
+    /// <summary>
+    /// Adds <c>dot(block[r * stride ..], x)</c> to <c>sums[r]</c> for each of the <see cref="RowBlock"/> rows of
+    /// <paramref name="block"/>, whose rows start <paramref name="stride"/> floats apart.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddBlockDots<TVector, TOps>(ReadOnlySpan<float> block, int stride, ReadOnlySpan<float> x, Span<float> sums)
+        where TVector : struct
+        where TOps : struct, IFloatVector<TVector>
+    {
+        int done = AddBlockDotsVectors<TVector, TOps>(block, stride, x, sums);
+        if (done < x.Length)
+        {
+            AddBlockDotsVectors<float, ScalarOperations>(block[done..], stride, x[done..], sums);
+        }
+    }
+
+    /// <summary>
+    /// Adds <c>sum_r scales[r] * row_r[j]</c> to <c>g[j]</c> for four rows of <c>g.Length</c> floats.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddScaledRows<TVector, TOps>(
+        ReadOnlySpan<float> row0, ReadOnlySpan<float> row1, ReadOnlySpan<float> row2, ReadOnlySpan<float> row3, ReadOnlySpan<float> scales, Span<float> g)
+        where TVector : struct
+        where TOps : struct, IFloatVector<TVector>
+    {
+        int done = AddScaledRowsVectors<TVector, TOps>(row0, row1, row2, row3, scales, g);
+        if (done < g.Length)
+        {
+            AddScaledRowsVectors<float, ScalarOperations>(row0[done..], row1[done..], row2[done..], row3[done..], scales, g[done..]);
+        }
+    }
+
+    /// <summary>
+    /// <c>g[j] += sum_r scales[r] * row_r[j]</c> over the whole vectors of <paramref name="g"/>; returns the
+    /// number of columns done.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int AddScaledRowsVectors<TVector, TOps>(
+        ReadOnlySpan<float> row0, ReadOnlySpan<float> row1, ReadOnlySpan<float> row2, ReadOnlySpan<float> row3, ReadOnlySpan<float> scales, Span<float> g)
+        where TVector : struct
+        where TOps : struct, IFloatVector<TVector>
+    {
+        int j = 0;
+        ref float gRef = ref MemoryMarshal.GetReference(g);
+        ref float w0 = ref MemoryMarshal.GetReference(row0);
+        ref float w1 = ref MemoryMarshal.GetReference(row1);
+        ref float w2 = ref MemoryMarshal.GetReference(row2);
+        ref float w3 = ref MemoryMarshal.GetReference(row3);
+        TVector s0 = TOps.Create(scales[0]);
+        TVector s1 = TOps.Create(scales[1]);
+        TVector s2 = TOps.Create(scales[2]);
+        TVector s3 = TOps.Create(scales[3]);
+        for (; j <= g.Length - TOps.Count; j += TOps.Count)
+        {
+            // One chain, rows in order: g rounds exactly as it would adding one row at a time, and the
+            // four dependent multiply-adds of one column overlap with the next columns' anyway.
+            nuint k = (nuint)j;
+            TVector sum = TOps.FusedMultiplyAdd(TOps.Load(ref w0, k), s0, TOps.Load(ref gRef, k));
+            sum = TOps.FusedMultiplyAdd(TOps.Load(ref w1, k), s1, sum);
+            sum = TOps.FusedMultiplyAdd(TOps.Load(ref w2, k), s2, sum);
+            sum = TOps.FusedMultiplyAdd(TOps.Load(ref w3, k), s3, sum);
+            TOps.Store(sum, ref gRef, k);
+        }
+
+        return j;
     }
 
     /// <summary>

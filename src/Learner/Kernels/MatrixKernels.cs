@@ -17,19 +17,13 @@ internal static class MatrixKernels
     public static void MultiplyAdd(ReadOnlySpan<float> weights, ReadOnlySpan<float> x, ReadOnlySpan<float> bias, Span<float> y, SimdLevel level) =>
         FusedKernels.MultiplyAdd(weights, x, bias, y, level);
 
-    /// <summary>Computes <c>g = W^T u</c>, that is <c>g[j] = sum_i W[i, j] u[i]</c>, for a <c>u.Length x g.Length</c> matrix <c>W</c>.</summary>
-    public static void MultiplyTransposed(ReadOnlySpan<float> weights, ReadOnlySpan<float> u, Span<float> g)
-    {
-        int columns = g.Length;
-        g.Clear();
-        for (int i = 0; i < u.Length; i++)
-        {
-            if (u[i] != 0f)
-            {
-                TensorPrimitives.MultiplyAdd(weights.Slice(i * columns, columns), u[i], g, g);
-            }
-        }
-    }
+    /// <summary>
+    /// Computes <c>g = W^T u</c>, that is <c>g[j] = sum_i W[i, j] u[i]</c>, for a <c>u.Length x g.Length</c> matrix
+    /// <c>W</c>, at <paramref name="level"/>: the blocked kernel of <see cref="FusedKernels"/>, which loads and
+    /// stores <c>g</c> once per four rows rather than once per row.
+    /// </summary>
+    public static void MultiplyTransposed(ReadOnlySpan<float> weights, ReadOnlySpan<float> u, Span<float> g, SimdLevel level) =>
+        FusedKernels.MultiplyTransposed(weights, u, g, level);
 
     /// <summary>
     /// Adds the scaled outer product <c>W[i, j] += scale u[i] v[j]</c> and <c>b[i] += scale u[i]</c>:

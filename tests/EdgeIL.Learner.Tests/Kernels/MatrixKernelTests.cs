@@ -44,7 +44,7 @@ public class MatrixKernelTests
             float[] w = TestData.Uniform(rows * columns, seed: columns);
             float[] u = TestData.Uniform(rows, seed: 500 + columns);
             u[0] = 0f;
-            float[] g = TestData.Uniform(columns, seed: 7);
+            float[] g = new float[columns];
             double[] expected = new double[columns];
             for (int i = 0; i < rows; i++)
             {
@@ -54,8 +54,12 @@ public class MatrixKernelTests
                 }
             }
 
-            MatrixKernels.MultiplyTransposed(w, u, g);
-            TestData.AssertClose(expected, g, 1e-5, $"{rows}x{columns}");
+            foreach (SimdLevel level in Enum.GetValues<SimdLevel>())
+            {
+                Array.Fill(g, float.NaN);
+                MatrixKernels.MultiplyTransposed(w, u, g, level);
+                TestData.AssertClose(expected, g, 1e-5, $"{rows}x{columns} at {level}");
+            }
         }
     }
 
