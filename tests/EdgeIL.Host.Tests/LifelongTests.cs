@@ -138,7 +138,7 @@ public class LifelongTests
             "experiment", "lifelong", "--tasks", "mnist,imu", "--data", "sample", "--samples", "3000", "--algorithms", "il-prox,bp-adam", "--out", folder.Path);
 
         Assert.True(exit == ExitCodes.Success, error);
-        Assert.Contains("1 seeds", output);
+        Assert.Contains("1 seed,", output);
         string markdown = File.ReadAllText(folder.File("results.md"));
         Assert.Contains("Measured by `edgeil experiment lifelong --data sample --seeds 1 --samples 3000 --algorithms il-prox,bp-adam --tasks mnist,imu`", markdown);
         Assert.Contains("outputting the running mean, i.e. 0, would score", markdown);
