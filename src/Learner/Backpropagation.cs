@@ -13,9 +13,10 @@ internal static class Backpropagation
 {
     /// <summary>
     /// Feed-forward for every sample of the batch: <c>v_n = p_n = h_n</c>, <c>a_n = phi_n(h_n)</c>,
-    /// <c>sigma(h_N)</c>. Returns the summed loss against the labels.
+    /// <c>sigma(h_N)</c>. Returns the summed loss against the labels. With <paramref name="transposed"/>
+    /// (batch 1 only), the hidden matrices are read from that copy at the active units alone.
     /// </summary>
-    public static double Forward(Mlp model, LearnerWorkspace workspace, int batch, SimdLevel level)
+    public static double Forward(Mlp model, LearnerWorkspace workspace, int batch, SimdLevel level, TransposedWeights? transposed = null)
     {
         ReadOnlySpan<int> sizes = model.LayerSizes;
         int layers = model.LayerCount;
@@ -26,7 +27,16 @@ internal static class Backpropagation
             for (int b = 0; b < batch; b++)
             {
                 Span<float> p = workspace.Prediction[n + 1].AsSpan(b * outputs, outputs);
-                MatrixKernels.MultiplyAdd(model.WeightsArray(n), workspace.Presynaptic[n].AsSpan(b * inputs, inputs), model.BiasesArray(n), p, level);
+                ReadOnlySpan<float> a = workspace.Presynaptic[n].AsSpan(b * inputs, inputs);
+                if (transposed is not null && TransposedWeights.Covers(model, n))
+                {
+                    FusedKernels.MultiplyTransposedAdd(transposed.Layer(n), a, model.BiasesArray(n), p, level);
+                }
+                else
+                {
+                    MatrixKernels.MultiplyAdd(model.WeightsArray(n), a, model.BiasesArray(n), p, level);
+                }
+
                 p.CopyTo(workspace.Activity[n + 1].AsSpan(b * outputs, outputs));
                 if (n + 1 < layers)
                 {
@@ -48,9 +58,10 @@ internal static class Backpropagation
 
     /// <summary>
     /// Backprop from the output error already in <c>Error[N]</c> (<c>t - sigma(h_N) = -dL/dh_N</c>):
-    /// <c>e_n = phi'(h_n) (.) W_n^T e_{n+1}</c> for every hidden layer.
+    /// <c>e_n = phi'(h_n) (.) W_n^T e_{n+1}</c> for every hidden layer. With <paramref name="transposed"/>
+    /// (batch 1 only), <c>W_n^T e_{n+1}</c> is computed from that copy at the active units alone.
     /// </summary>
-    public static void Run(Mlp model, LearnerWorkspace workspace, int batch, SimdLevel level)
+    public static void Run(Mlp model, LearnerWorkspace workspace, int batch, SimdLevel level, TransposedWeights? transposed = null)
     {
         ReadOnlySpan<int> sizes = model.LayerSizes;
         for (int n = model.LayerCount - 1; n >= 1; n--)
@@ -60,6 +71,12 @@ internal static class Backpropagation
             for (int b = 0; b < batch; b++)
             {
                 Span<float> e = workspace.Error[n].AsSpan(b * inputs, inputs);
+                if (transposed is not null && TransposedWeights.Covers(model, n))
+                {
+                    FusedKernels.MultiplyActiveRows(transposed.Layer(n), workspace.Error[n + 1].AsSpan(b * outputs, outputs), workspace.Activity[n].AsSpan(b * inputs, inputs), e, level);
+                    continue;
+                }
+
                 MatrixKernels.MultiplyTransposed(model.WeightsArray(n), workspace.Error[n + 1].AsSpan(b * outputs, outputs), e, level);
                 ReadOnlySpan<float> h = workspace.Activity[n].AsSpan(b * inputs, inputs);
                 for (int j = 0; j < inputs; j++)

@@ -12,11 +12,20 @@ namespace EdgeIL.Learner;
 /// </summary>
 internal static class InferenceRelaxation
 {
-    /// <summary>Runs the iterations on a batch whose feed-forward pass and output errors are in the workspace.</summary>
+    /// <summary>
+    /// Runs the iterations on a batch whose feed-forward pass and output errors are in the workspace. With
+    /// <paramref name="transposed"/> (batch 1 only), the hidden matrices are read from that copy and only at
+    /// the active units.
+    /// </summary>
     public static void Run(
         Mlp model, LearningAlgorithm algorithm, Hyperparameters hyperparameters, LearnerWorkspace workspace,
-        int batch, int iterations, SimdLevel level)
+        int batch, int iterations, SimdLevel level, TransposedWeights? transposed = null)
     {
+        if (transposed is not null && batch != 1)
+        {
+            throw new ArgumentException("The transposed copy serves batch-1 steps only.", nameof(transposed));
+        }
+
         int layers = model.LayerCount;
         ReadOnlySpan<int> sizes = model.LayerSizes;
 
@@ -57,7 +66,14 @@ internal static class InferenceRelaxation
             TensorPrimitives.Subtract(workspace.Activity[1].AsSpan(0, batch * sizes[1]), workspace.Prediction[1].AsSpan(0, batch * sizes[1]), workspace.Error[1].AsSpan(0, batch * sizes[1]));
             for (int n = 1; n < layers - 1; n++)
             {
-                PredictHidden(model, workspace, n, batch, propagate: !last, level);
+                if (transposed is not null)
+                {
+                    PredictHiddenFromTransposed(model, transposed, workspace, n, propagate: !last, level);
+                }
+                else
+                {
+                    PredictHidden(model, workspace, n, batch, propagate: !last, level);
+                }
             }
 
             ComputeOutput(model, workspace, batch, level);
@@ -90,6 +106,26 @@ internal static class InferenceRelaxation
                 MatrixKernels.MultiplyAdd(weights, a, biases, p, level);
                 TensorPrimitives.Subtract(v, p, e);
             }
+        }
+    }
+
+    /// <summary>
+    /// <see cref="PredictHidden"/> for one sample from <c>W_n^T</c>: <c>p_{n+1}</c> from the rows of the active
+    /// units of layer <c>n</c>, and <c>g_n</c> only where those units are active, the only places the next
+    /// activity step reads it (<c>a_n[j] &gt; 0</c> exactly where <c>v_n[j] &gt; 0</c>).
+    /// </summary>
+    private static void PredictHiddenFromTransposed(Mlp model, TransposedWeights transposed, LearnerWorkspace workspace, int n, bool propagate, SimdLevel level)
+    {
+        ReadOnlySpan<float> weights = transposed.Layer(n);
+        int outputs = model.LayerSizes[n + 1];
+        ReadOnlySpan<float> a = workspace.Presynaptic[n].AsSpan(0, model.LayerSizes[n]);
+        Span<float> p = workspace.Prediction[n + 1].AsSpan(0, outputs);
+        Span<float> e = workspace.Error[n + 1].AsSpan(0, outputs);
+        FusedKernels.MultiplyTransposedAdd(weights, a, model.BiasesArray(n), p, level);
+        TensorPrimitives.Subtract(workspace.Activity[n + 1].AsSpan(0, outputs), p, e);
+        if (propagate)
+        {
+            FusedKernels.MultiplyActiveRows(weights, e, a, workspace.Propagated[n].AsSpan(0, a.Length), level);
         }
     }
 

@@ -45,6 +45,11 @@ public sealed class OnlineLearner
     private float[][]? _batchBiasDirection;
     private ReplayMemory? _replay;
 
+    // Null for the Adam rules, whose per-weight steps are not an outer product the copy could follow, and
+    // for networks with a single hidden layer, which have no hidden-to-hidden matrix.
+    private readonly TransposedWeights? _transposed;
+    private readonly float[] _scaledError;
+
     /// <summary>Creates a learner that trains <paramref name="model"/> in place.</summary>
     /// <param name="model">The network to train.</param>
     /// <param name="algorithm">The learning rule.</param>
@@ -70,6 +75,8 @@ public sealed class OnlineLearner
         int widestHidden = model.LayerCount > 1 ? model.LayerSizes[1..^1].ToArray().Max() : 0;
         _balanceColumns = new float[widestHidden];
         _balanceFactors = new float[widestHidden];
+        _transposed = Adam is null && model.LayerCount > 2 ? new TransposedWeights(model) : null;
+        _scaledError = new float[model.LayerSizes[1..].ToArray().Max()];
         double beta1 = hyperparameters.AdamBeta1, beta2 = hyperparameters.AdamBeta2;
 
         // With beta1^2 < beta2, Cauchy-Schwarz bounds |m_hat| / sqrt(s_hat) by this constant for
@@ -264,17 +271,19 @@ public sealed class OnlineLearner
         }
 
         targets.CopyTo(workspace.Label);
-        float loss = (float)(Backpropagation.Forward(Model, workspace, batchSize, SimdLevel) / batchSize);
+        TransposedWeights? transposed = batchSize == 1 ? _transposed : null;
+        transposed?.Refresh(Model);
+        float loss = (float)(Backpropagation.Forward(Model, workspace, batchSize, SimdLevel, transposed) / batchSize);
         OutputTarget.SetErrors(Model, Algorithm, Hyperparameters, workspace, batchSize);
         int iterations = 0;
         if (Algorithm.UsesInference())
         {
             iterations = Math.Min(iterationBudget, Hyperparameters.Iterations);
-            InferenceRelaxation.Run(Model, Algorithm, Hyperparameters, workspace, batchSize, iterations, SimdLevel);
+            InferenceRelaxation.Run(Model, Algorithm, Hyperparameters, workspace, batchSize, iterations, SimdLevel, transposed);
         }
         else
         {
-            Backpropagation.Run(Model, workspace, batchSize, SimdLevel);
+            Backpropagation.Run(Model, workspace, batchSize, SimdLevel, transposed);
         }
 
         if (batchSize > 1)
@@ -324,6 +333,9 @@ public sealed class OnlineLearner
 
     /// <summary>The batch-1 buffers, whose final activities and errors the property tests inspect.</summary>
     internal LearnerWorkspace SingleSampleWorkspace => _single;
+
+    /// <summary>The transposed copy of the hidden matrices that batch-1 steps read, or null where there is none.</summary>
+    internal TransposedWeights? Transposed => _transposed;
 
     private static bool IsFinite(ReadOnlySpan<float> values) =>
         values.IsEmpty || float.IsFinite(TensorPrimitives.MaxMagnitude(values));
@@ -454,7 +466,14 @@ public sealed class OnlineLearner
                 {
                     ReadOnlySpan<float> error = workspace.Error[n + 1].AsSpan(0, sizes[n + 1]);
                     ReadOnlySpan<float> presynaptic = workspace.Presynaptic[n].AsSpan(0, sizes[n]);
-                    MatrixKernels.AddScaledOuterProduct(Model.WeightsArray(n), Model.BiasesArray(n), scale, error, presynaptic);
+                    Span<float> scaledError = _scaledError.AsSpan(0, error.Length);
+                    TensorPrimitives.Multiply(error, scale, scaledError);
+                    FusedKernels.AddOuterProduct(Model.WeightsArray(n), scaledError, presynaptic, SimdLevel);
+                    TensorPrimitives.Add(Model.BiasesArray(n), scaledError, Model.BiasesArray(n));
+                    if (_transposed is not null && TransposedWeights.Covers(Model, n))
+                    {
+                        _transposed.AddOuterProduct(n, scaledError, presynaptic, SimdLevel);
+                    }
 
                     // ||c e a^T||^2 + ||c e||^2 = c^2 ||e||^2 (||a||^2 + 1)
                     squaredChange += (double)scale * scale * TensorPrimitives.SumOfSquares(error) * (TensorPrimitives.SumOfSquares(presynaptic) + 1.0);
@@ -471,6 +490,13 @@ public sealed class OnlineLearner
         }
 
         Model.MarkChanged();
+        if (batch == 1 && Adam is null)
+        {
+            // The same step went into the transposed copy above; a batch step did not, and the next
+            // batch-1 step transposes the matrices again.
+            _transposed?.Commit(Model);
+        }
+
         _forwardBound.Commit(Model);
         return (float)Math.Sqrt(squaredChange);
     }

@@ -156,6 +156,76 @@ internal static class FusedKernels
         }
     }
 
+    /// <summary>
+    /// Computes <c>y = b + W^T u</c> for a <c>u.Length x y.Length</c> row-major matrix <c>W</c>, reading only the
+    /// rows whose <c>u[i]</c> is not zero: a layer's feed-forward from its transposed copy
+    /// (<c>W_n a_n = (W_n^T)^T a_n</c>), where a ReLU layer's inactive units cost nothing.
+    /// </summary>
+    public static void MultiplyTransposedAdd(ReadOnlySpan<float> weights, ReadOnlySpan<float> u, ReadOnlySpan<float> bias, Span<float> y, SimdLevel level)
+    {
+        bias.CopyTo(y);
+        switch (level)
+        {
+            case SimdLevel.Vector512:
+                AddMultiplyTransposed<Vector512<float>, Vector512Operations>(weights, u, y);
+                break;
+            case SimdLevel.Vector256:
+                AddMultiplyTransposed<Vector256<float>, Vector256Operations>(weights, u, y);
+                break;
+            case SimdLevel.Vector128:
+                AddMultiplyTransposed<Vector128<float>, Vector128Operations>(weights, u, y);
+                break;
+            default:
+                AddMultiplyTransposed<float, ScalarOperations>(weights, u, y);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// Computes <c>y[i] = dot(W[i, :], x)</c> for the rows whose <c>mask[i]</c> is positive and <c>y[i] = 0</c>
+    /// for the others, for a <c>y.Length x x.Length</c> row-major matrix <c>W</c>. The rows computed go in
+    /// groups of <see cref="RowBlock"/> that share every load of <c>x</c>, as in
+    /// <see cref="MultiplyAdd(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, SimdLevel)"/>.
+    /// From a transposed copy this is <c>W^T x</c> only where a ReLU unit is active: the only places the
+    /// inference step and backprop use it.
+    /// </summary>
+    public static void MultiplyActiveRows(ReadOnlySpan<float> weights, ReadOnlySpan<float> x, ReadOnlySpan<float> mask, Span<float> y, SimdLevel level)
+    {
+        switch (level)
+        {
+            case SimdLevel.Vector512:
+                MultiplyActiveRows<Vector512<float>, Vector512Operations>(weights, x, mask, y);
+                break;
+            case SimdLevel.Vector256:
+                MultiplyActiveRows<Vector256<float>, Vector256Operations>(weights, x, mask, y);
+                break;
+            case SimdLevel.Vector128:
+                MultiplyActiveRows<Vector128<float>, Vector128Operations>(weights, x, mask, y);
+                break;
+            default:
+                MultiplyActiveRows<float, ScalarOperations>(weights, x, mask, y);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// Adds the outer product <c>W[i, j] += u[i] v[j]</c>, one fused multiply-add per weight, skipping the rows
+    /// whose <c>u[i]</c> is zero. Because each weight takes one correctly rounded <c>fma(u[i], v[j], W[i, j])</c>,
+    /// the same update written into <c>W^T</c> as <c>W^T[j, i] += v[j] u[i]</c> gives the same bits, which keeps a
+    /// transposed copy equal to its matrix step after step.
+    /// </summary>
+    public static void AddOuterProduct(Span<float> weights, ReadOnlySpan<float> u, ReadOnlySpan<float> v, SimdLevel level)
+    {
+        int columns = v.Length;
+        for (int i = 0; i < u.Length; i++)
+        {
+            if (u[i] != 0f)
+            {
+                AddScaled(v, u[i], weights.Slice(i * columns, columns), level);
+            }
+        }
+    }
+
     /// <summary>Computes <c>sum_j x[j] y[j]</c>.</summary>
     public static float Dot(ReadOnlySpan<float> x, ReadOnlySpan<float> y, SimdLevel level) => level switch
     {
@@ -253,6 +323,14 @@ internal static class FusedKernels
         where TOps : struct, IFloatVector<TVector>
     {
         g.Clear();
+        AddMultiplyTransposed<TVector, TOps>(weights, u, g);
+    }
+
+    /// <summary><c>g += W^T u</c>, skipping the rows whose <c>u[i]</c> is zero.</summary>
+    private static void AddMultiplyTransposed<TVector, TOps>(ReadOnlySpan<float> weights, ReadOnlySpan<float> u, Span<float> g)
+        where TVector : struct
+        where TOps : struct, IFloatVector<TVector>
+    {
         int columns = g.Length;
         Span<int> rows = stackalloc int[RowBlock];
         Span<float> scales = stackalloc float[RowBlock];
@@ -281,21 +359,66 @@ internal static class FusedKernels
         }
     }
 
-    /// <summary>
-    /// Adds <c>dot(block[r * stride ..], x)</c> to <c>sums[r]</c> for each of the <see cref="RowBlock"/> rows of
-    /// <paramref name="block"/>, whose rows start <paramref name="stride"/> floats apart.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void AddBlockDots<TVector, TOps>(ReadOnlySpan<float> block, int stride, ReadOnlySpan<float> x, Span<float> sums)
+    private static void MultiplyActiveRows<TVector, TOps>(ReadOnlySpan<float> weights, ReadOnlySpan<float> x, ReadOnlySpan<float> mask, Span<float> y)
         where TVector : struct
         where TOps : struct, IFloatVector<TVector>
     {
-        int done = AddBlockDotsVectors<TVector, TOps>(block, stride, x, sums);
-        if (done < x.Length)
+        y.Clear();
+        int columns = x.Length;
+        Span<int> rows = stackalloc int[RowBlock];
+        Span<float> sums = stackalloc float[RowBlock];
+        int count = 0;
+        for (int i = 0; i < y.Length; i++)
         {
-            AddBlockDotsVectors<float, ScalarOperations>(block[done..], stride, x[done..], sums);
+            if (!(mask[i] > 0f))
+            {
+                continue;
+            }
+
+            rows[count] = i;
+            if (++count == RowBlock)
+            {
+                sums.Clear();
+                AddBlockDots<TVector, TOps>(
+                    weights.Slice(rows[0] * columns, columns), weights.Slice(rows[1] * columns, columns),
+                    weights.Slice(rows[2] * columns, columns), weights.Slice(rows[3] * columns, columns), x, sums);
+                y[rows[0]] = sums[0];
+                y[rows[1]] = sums[1];
+                y[rows[2]] = sums[2];
+                y[rows[3]] = sums[3];
+                count = 0;
+            }
+        }
+
+        for (int r = 0; r < count; r++)
+        {
+            y[rows[r]] = Dot<TVector, TOps>(weights.Slice(rows[r] * columns, columns), x);
         }
     }
+
+    /// <summary>
+    /// Adds <c>dot(row_r, x)</c> to <c>sums[r]</c> for four rows of <c>x.Length</c> floats.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddBlockDots<TVector, TOps>(
+        ReadOnlySpan<float> row0, ReadOnlySpan<float> row1, ReadOnlySpan<float> row2, ReadOnlySpan<float> row3, ReadOnlySpan<float> x, Span<float> sums)
+        where TVector : struct
+        where TOps : struct, IFloatVector<TVector>
+    {
+        int done = AddBlockDotsVectors<TVector, TOps>(row0, row1, row2, row3, x, sums);
+        if (done < x.Length)
+        {
+            AddBlockDotsVectors<float, ScalarOperations>(row0[done..], row1[done..], row2[done..], row3[done..], x[done..], sums);
+        }
+    }
+
+    /// <summary>Adds the dot products of a block of <see cref="RowBlock"/> consecutive rows, each <paramref name="columns"/> long, with <paramref name="x"/> to <paramref name="sums"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddBlockDots<TVector, TOps>(ReadOnlySpan<float> block, int columns, ReadOnlySpan<float> x, Span<float> sums)
+        where TVector : struct
+        where TOps : struct, IFloatVector<TVector> =>
+        AddBlockDots<TVector, TOps>(
+            block[..columns], block.Slice(columns, columns), block.Slice(2 * columns, columns), block.Slice(3 * columns, columns), x, sums);
 
     /// <summary>
     /// Adds <c>sum_r scales[r] * row_r[j]</c> to <c>g[j]</c> for four rows of <c>g.Length</c> floats.
@@ -349,21 +472,21 @@ internal static class FusedKernels
     }
 
     /// <summary>
-    /// Adds <c>dot(block[r * stride ..], x)</c> over the whole vectors of <paramref name="x"/> to
-    /// <c>sums[r]</c> for each of the <see cref="RowBlock"/> rows of <paramref name="block"/>, whose rows start
-    /// <paramref name="stride"/> floats apart; returns the number of columns done.
+    /// Adds <c>dot(row_r, x)</c> over the whole vectors of <paramref name="x"/> to <c>sums[r]</c> for four
+    /// rows; returns the number of columns done.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int AddBlockDotsVectors<TVector, TOps>(ReadOnlySpan<float> block, int stride, ReadOnlySpan<float> x, Span<float> sums)
+    private static int AddBlockDotsVectors<TVector, TOps>(
+        ReadOnlySpan<float> row0, ReadOnlySpan<float> row1, ReadOnlySpan<float> row2, ReadOnlySpan<float> row3, ReadOnlySpan<float> x, Span<float> sums)
         where TVector : struct
         where TOps : struct, IFloatVector<TVector>
     {
         int j = 0;
         ref float xRef = ref MemoryMarshal.GetReference(x);
-        ref float w0 = ref MemoryMarshal.GetReference(block);
-        ref float w1 = ref Unsafe.Add(ref w0, stride);
-        ref float w2 = ref Unsafe.Add(ref w1, stride);
-        ref float w3 = ref Unsafe.Add(ref w2, stride);
+        ref float w0 = ref MemoryMarshal.GetReference(row0);
+        ref float w1 = ref MemoryMarshal.GetReference(row1);
+        ref float w2 = ref MemoryMarshal.GetReference(row2);
+        ref float w3 = ref MemoryMarshal.GetReference(row3);
 
         // Two vectors of x per step give eight independent multiply-add chains: about what two
         // multiply-add pipes with a latency of four cycles keep busy (NEON cores and x86-64 alike),

@@ -81,4 +81,104 @@ public class MatrixKernelTests
             TestData.AssertClose(expectedB, b, 1e-6, $"b {rows}x{columns}");
         }
     }
+
+    [Theory]
+    [MemberData(nameof(Rows))]
+    public void MultiplyTransposedAdd_EveryWidth_MatchesFloat64Reference(int rows)
+    {
+        for (int columns = 0; columns <= 256; columns++)
+        {
+            float[] w = TestData.Uniform(rows * columns, seed: columns);
+            float[] u = ReluLike(TestData.Uniform(rows, seed: 500 + columns));
+            float[] b = TestData.Uniform(columns, seed: 900 + columns);
+            float[] y = new float[columns];
+            double[] expected = b.Select(x => (double)x).ToArray();
+            for (int i = 0; i < rows; i++)
+            {
+                for (int j = 0; j < columns; j++)
+                {
+                    expected[j] += (double)w[i * columns + j] * u[i];
+                }
+            }
+
+            foreach (SimdLevel level in Enum.GetValues<SimdLevel>())
+            {
+                Array.Fill(y, float.NaN);
+                FusedKernels.MultiplyTransposedAdd(w, u, b, y, level);
+                TestData.AssertClose(expected, y, 1e-5, $"{rows}x{columns} at {level}");
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Rows))]
+    public void MultiplyActiveRows_EveryWidth_MatchesFloat64ReferenceWhereActiveAndZeroElsewhere(int rows)
+    {
+        for (int columns = 0; columns <= 256; columns++)
+        {
+            float[] w = TestData.Uniform(rows * columns, seed: columns);
+            float[] x = TestData.Uniform(columns, seed: 500 + columns);
+
+            // Negative, zero and positive entries: only the positive ones select a row, as only an
+            // active ReLU unit passes its error on.
+            float[] mask = TestData.Uniform(rows, seed: 900 + columns);
+            mask[0] = 0f;
+            float[] y = new float[rows];
+            double[] expected = new double[rows];
+            for (int i = 0; i < rows; i++)
+            {
+                for (int j = 0; j < columns && mask[i] > 0f; j++)
+                {
+                    expected[i] += (double)w[i * columns + j] * x[j];
+                }
+            }
+
+            foreach (SimdLevel level in Enum.GetValues<SimdLevel>())
+            {
+                Array.Fill(y, float.NaN);
+                FusedKernels.MultiplyActiveRows(w, x, mask, y, level);
+                TestData.AssertClose(expected, y, 1e-5, $"{rows}x{columns} at {level}");
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Rows))]
+    public void AddOuterProduct_IntoMatrixAndItsTranspose_MatchesFloat64AndTheTransposeStaysEqual(int rows)
+    {
+        foreach (int columns in new[] { 1, 3, 4, 7, 8, 15, 16, 17, 31, 32, 33, 64, 65, 100 })
+        {
+            foreach (SimdLevel level in Enum.GetValues<SimdLevel>())
+            {
+                float[] w = TestData.Uniform(rows * columns, seed: columns);
+                float[] transposed = Transpose(w, rows, columns);
+                float[] u = ReluLike(TestData.Uniform(rows, seed: 500 + columns));
+                float[] v = ReluLike(TestData.Uniform(columns, seed: 900 + columns));
+                double[] expected = w.Select((x, k) => x + ((double)u[k / columns] * v[k % columns])).ToArray();
+
+                FusedKernels.AddOuterProduct(w, u, v, level);
+                FusedKernels.AddOuterProduct(transposed, v, u, level);
+
+                TestData.AssertClose(expected, w, 1e-6, $"W {rows}x{columns} at {level}");
+                Assert.Equal(Transpose(w, rows, columns), transposed);
+            }
+        }
+    }
+
+    internal static float[] Transpose(ReadOnlySpan<float> matrix, int rows, int columns)
+    {
+        float[] result = new float[matrix.Length];
+        for (int i = 0; i < rows; i++)
+        {
+            for (int j = 0; j < columns; j++)
+            {
+                result[(j * rows) + i] = matrix[(i * columns) + j];
+            }
+        }
+
+        return result;
+    }
+
+    // About half the entries zero, as a ReLU layer's activities are.
+    private static float[] ReluLike(float[] values) => values.Select(x => Math.Max(x, 0f)).ToArray();
 }

@@ -1,0 +1,138 @@
+using EdgeIL.Learner.Kernels;
+using EdgeIL.Learner.Tests.Kernels;
+
+namespace EdgeIL.Learner.Tests;
+
+/// <summary>
+/// The transposed copy of the hidden matrices (docs/algorithms.md, "Reading only the active units") must
+/// always equal the model it was taken from, and the steps read from it must be the steps of the rule.
+/// </summary>
+public class TransposedWeightsTests
+{
+    private static readonly int[] Sizes = [20, 13, 9, 6, 4];
+
+    public static TheoryData<LearningAlgorithm, SimdLevel> RulesAndWidths()
+    {
+        var data = new TheoryData<LearningAlgorithm, SimdLevel>();
+        foreach (LearningAlgorithm algorithm in new[] { LearningAlgorithm.ILProx, LearningAlgorithm.ILProxFast, LearningAlgorithm.ILSgd, LearningAlgorithm.BPSgd, LearningAlgorithm.BPProx })
+        {
+            foreach (SimdLevel level in Enum.GetValues<SimdLevel>())
+            {
+                data.Add(algorithm, level);
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(RulesAndWidths))]
+    public void Learn_ManySteps_CopyEqualsTheModelAfterEveryStep(LearningAlgorithm algorithm, SimdLevel level)
+    {
+        Mlp model = Mlp.CreateRandom(Sizes, OutputHead.Softmax, seed: 4);
+        var learner = new OnlineLearner(model, algorithm) { SimdLevel = level };
+        var random = new Random(9);
+        for (int step = 0; step < 60; step++)
+        {
+            float[] x = TestData.Uniform(Sizes[0], seed: step);
+            if (step % 3 == 0)
+            {
+                // Zero inputs switch units off, so rows of the copy are skipped and others written.
+                Array.Clear(x, 0, Sizes[0] / 2);
+            }
+
+            Assert.True(learner.LearnClass(x, random.Next(Sizes[^1])).Applied);
+            AssertCopyMatches(learner, $"{algorithm} at {level}, step {step}");
+        }
+    }
+
+    [Fact]
+    public void Learn_AfterTheModelChangesOutsideTheLearner_ReadsTheNewWeights()
+    {
+        Mlp model = Mlp.CreateRandom(Sizes, OutputHead.Softmax, seed: 4);
+        var learner = new OnlineLearner(model, LearningAlgorithm.ILProx);
+        float[] x = TestData.Uniform(Sizes[0], seed: 1);
+        Assert.True(learner.LearnClass(x, 1).Applied);
+
+        Mlp other = Mlp.CreateRandom(Sizes, OutputHead.Softmax, seed: 77);
+        model.SetWeights(1, other.GetWeights(1));
+        Mlp reference = model.Clone();
+        var referenceLearner = new OnlineLearner(reference, LearningAlgorithm.ILProx);
+
+        Assert.True(learner.LearnClass(x, 2).Applied);
+        Assert.True(referenceLearner.LearnClass(x, 2).Applied);
+
+        // A stale copy would have relaxed against the old W_1 and stepped elsewhere.
+        Assert.Equal(TestData.Parameters(reference), TestData.Parameters(model));
+        AssertCopyMatches(learner, "after SetWeights");
+    }
+
+    [Fact]
+    public void Learn_WithUnitBalance_CopyFollowsTheRebalancedWeights()
+    {
+        int[] sizes = [16, 12, 5, 12, 16];
+        Mlp model = Mlp.CreateRandom(sizes, OutputHead.Sigmoid, seed: 2);
+        var learner = new OnlineLearner(model, LearningAlgorithm.ILProx, Hyperparameters.ForReconstruction(LearningAlgorithm.ILProx) with { BalanceInterval = 3 });
+        for (int step = 0; step < 20; step++)
+        {
+            float[] x = TestData.Uniform(sizes[0], seed: step).Select(v => (v + 1) / 2).ToArray();
+            Assert.True(learner.Learn(x, x).Applied);
+
+            // A balance after the step changed the model but not the copy; the next step refreshes it.
+            learner.Transposed!.Refresh(model);
+            AssertCopyMatches(learner, $"step {step}");
+        }
+    }
+
+    [Theory]
+    [InlineData(LearningAlgorithm.ILProx)]
+    [InlineData(LearningAlgorithm.ILSgd)]
+    public void Relaxation_FromTheCopy_MatchesTheRelaxationFromTheModel(LearningAlgorithm algorithm)
+    {
+        foreach (SimdLevel level in Enum.GetValues<SimdLevel>())
+        {
+            Mlp model = Mlp.CreateRandom(Sizes, OutputHead.Softmax, seed: 6);
+            var transposed = new TransposedWeights(model);
+            transposed.Refresh(model);
+            Hyperparameters hyperparameters = Hyperparameters.For(algorithm);
+            float[] x = TestData.Uniform(Sizes[0], seed: 3);
+            float[] label = TestData.OneHot(2, Sizes[^1]);
+
+            LearnerWorkspace fromModel = Relax(model, algorithm, hyperparameters, x, label, level, transposed: null);
+            LearnerWorkspace fromCopy = Relax(model, algorithm, hyperparameters, x, label, level, transposed);
+
+            for (int n = 1; n < Sizes.Length; n++)
+            {
+                string what = $"{algorithm} at {level}, layer {n}";
+                TestData.AssertClose(ToDouble(fromModel.Activity[n]), fromCopy.Activity[n], 1e-5, $"v {what}");
+                TestData.AssertClose(ToDouble(fromModel.Error[n]), fromCopy.Error[n], 1e-5, $"e {what}");
+                TestData.AssertClose(ToDouble(fromModel.Presynaptic[n]), fromCopy.Presynaptic[n], 1e-5, $"a {what}");
+            }
+        }
+    }
+
+    private static LearnerWorkspace Relax(
+        Mlp model, LearningAlgorithm algorithm, Hyperparameters hyperparameters, float[] x, float[] label, SimdLevel level, TransposedWeights? transposed)
+    {
+        var workspace = new LearnerWorkspace(model.LayerSizes, 1);
+        x.CopyTo(workspace.Activity[0], 0);
+        label.CopyTo(workspace.Label, 0);
+        Backpropagation.Forward(model, workspace, 1, level, transposed);
+        OutputTarget.SetErrors(model, algorithm, hyperparameters, workspace, 1);
+        InferenceRelaxation.Run(model, algorithm, hyperparameters, workspace, 1, hyperparameters.Iterations, level, transposed);
+        return workspace;
+    }
+
+    private static void AssertCopyMatches(OnlineLearner learner, string what)
+    {
+        Mlp model = learner.Model;
+        TransposedWeights copy = learner.Transposed!;
+        for (int n = 1; n < model.LayerCount - 1; n++)
+        {
+            float[] expected = MatrixKernelTests.Transpose(model.GetWeights(n), model.LayerSizes[n + 1], model.LayerSizes[n]);
+            Assert.True(expected.AsSpan().SequenceEqual(copy.Layer(n)), $"{what}: layer {n} differs from the model");
+        }
+    }
+
+    private static double[] ToDouble(float[] values) => values.Select(v => (double)v).ToArray();
+}
