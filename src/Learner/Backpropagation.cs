@@ -13,10 +13,10 @@ internal static class Backpropagation
 {
     /// <summary>
     /// Feed-forward for every sample of the batch: <c>v_n = p_n = h_n</c>, <c>a_n = phi_n(h_n)</c>,
-    /// <c>sigma(h_N)</c>. Returns the summed loss against the labels. With <paramref name="transposed"/>
-    /// (batch 1 only), the hidden matrices are read from that copy at the active units alone.
+    /// <c>sigma(h_N)</c>. Returns the summed loss against the labels. A batch-1 step passes its
+    /// <paramref name="sample"/> kernels, which read hidden matrices from the transposed copy and split the work.
     /// </summary>
-    public static double Forward(Mlp model, LearnerWorkspace workspace, int batch, SimdLevel level, TransposedWeights? transposed = null)
+    public static double Forward(Mlp model, LearnerWorkspace workspace, int batch, SimdLevel level, SampleKernels? sample = null)
     {
         ReadOnlySpan<int> sizes = model.LayerSizes;
         int layers = model.LayerCount;
@@ -27,14 +27,17 @@ internal static class Backpropagation
             for (int b = 0; b < batch; b++)
             {
                 Span<float> p = workspace.Prediction[n + 1].AsSpan(b * outputs, outputs);
-                ReadOnlySpan<float> a = workspace.Presynaptic[n].AsSpan(b * inputs, inputs);
-                if (transposed is not null && TransposedWeights.Covers(model, n))
+                if (sample is null)
                 {
-                    FusedKernels.MultiplyTransposedAdd(transposed.Layer(n), a, model.BiasesArray(n), p, level);
+                    MatrixKernels.MultiplyAdd(model.WeightsArray(n), workspace.Presynaptic[n].AsSpan(b * inputs, inputs), model.BiasesArray(n), p, level);
+                }
+                else if (sample.ReadsTransposed(model, n))
+                {
+                    sample.PredictFromTransposed(n, model, workspace.Presynaptic[n], workspace.Prediction[n + 1], target: null, error: null, level);
                 }
                 else
                 {
-                    MatrixKernels.MultiplyAdd(model.WeightsArray(n), a, model.BiasesArray(n), p, level);
+                    sample.MultiplyAdd(model.WeightsArray(n), workspace.Presynaptic[n], model.BiasesArray(n), workspace.Prediction[n + 1], outputs, inputs, level);
                 }
 
                 p.CopyTo(workspace.Activity[n + 1].AsSpan(b * outputs, outputs));
@@ -58,10 +61,10 @@ internal static class Backpropagation
 
     /// <summary>
     /// Backprop from the output error already in <c>Error[N]</c> (<c>t - sigma(h_N) = -dL/dh_N</c>):
-    /// <c>e_n = phi'(h_n) (.) W_n^T e_{n+1}</c> for every hidden layer. With <paramref name="transposed"/>
-    /// (batch 1 only), <c>W_n^T e_{n+1}</c> is computed from that copy at the active units alone.
+    /// <c>e_n = phi'(h_n) (.) W_n^T e_{n+1}</c> for every hidden layer. With a batch-1 step's
+    /// <paramref name="sample"/> kernels, <c>W_n^T e_{n+1}</c> comes from the transposed copy at the active units alone.
     /// </summary>
-    public static void Run(Mlp model, LearnerWorkspace workspace, int batch, SimdLevel level, TransposedWeights? transposed = null)
+    public static void Run(Mlp model, LearnerWorkspace workspace, int batch, SimdLevel level, SampleKernels? sample = null)
     {
         ReadOnlySpan<int> sizes = model.LayerSizes;
         for (int n = model.LayerCount - 1; n >= 1; n--)
@@ -71,9 +74,9 @@ internal static class Backpropagation
             for (int b = 0; b < batch; b++)
             {
                 Span<float> e = workspace.Error[n].AsSpan(b * inputs, inputs);
-                if (transposed is not null && TransposedWeights.Covers(model, n))
+                if (sample is not null && sample.ReadsTransposed(model, n))
                 {
-                    FusedKernels.MultiplyActiveRows(transposed.Layer(n), workspace.Error[n + 1].AsSpan(b * outputs, outputs), workspace.Activity[n].AsSpan(b * inputs, inputs), e, level);
+                    sample.MultiplyActiveRows(n, model, workspace.Error[n + 1], workspace.Activity[n], workspace.Error[n], level);
                     continue;
                 }
 

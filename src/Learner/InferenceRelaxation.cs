@@ -13,17 +13,17 @@ namespace EdgeIL.Learner;
 internal static class InferenceRelaxation
 {
     /// <summary>
-    /// Runs the iterations on a batch whose feed-forward pass and output errors are in the workspace. With
-    /// <paramref name="transposed"/> (batch 1 only), the hidden matrices are read from that copy and only at
-    /// the active units.
+    /// Runs the iterations on a batch whose feed-forward pass and output errors are in the workspace. A
+    /// batch-1 step passes its <paramref name="sample"/> kernels, which read the hidden matrices from the
+    /// transposed copy at the active units alone and split the work across the learner's threads.
     /// </summary>
     public static void Run(
         Mlp model, LearningAlgorithm algorithm, Hyperparameters hyperparameters, LearnerWorkspace workspace,
-        int batch, int iterations, SimdLevel level, TransposedWeights? transposed = null)
+        int batch, int iterations, SimdLevel level, SampleKernels? sample = null)
     {
-        if (transposed is not null && batch != 1)
+        if (sample is not null && batch != 1)
         {
-            throw new ArgumentException("The transposed copy serves batch-1 steps only.", nameof(transposed));
+            throw new ArgumentException("Sample kernels serve batch-1 steps only.", nameof(sample));
         }
 
         int layers = model.LayerCount;
@@ -66,9 +66,9 @@ internal static class InferenceRelaxation
             TensorPrimitives.Subtract(workspace.Activity[1].AsSpan(0, batch * sizes[1]), workspace.Prediction[1].AsSpan(0, batch * sizes[1]), workspace.Error[1].AsSpan(0, batch * sizes[1]));
             for (int n = 1; n < layers - 1; n++)
             {
-                if (transposed is not null)
+                if (sample is not null && sample.ReadsTransposed(model, n))
                 {
-                    PredictHiddenFromTransposed(model, transposed, workspace, n, propagate: !last, level);
+                    PredictHiddenFromTransposed(model, sample, workspace, n, propagate: !last, level);
                 }
                 else
                 {
@@ -114,18 +114,12 @@ internal static class InferenceRelaxation
     /// units of layer <c>n</c>, and <c>g_n</c> only where those units are active, the only places the next
     /// activity step reads it (<c>a_n[j] &gt; 0</c> exactly where <c>v_n[j] &gt; 0</c>).
     /// </summary>
-    private static void PredictHiddenFromTransposed(Mlp model, TransposedWeights transposed, LearnerWorkspace workspace, int n, bool propagate, SimdLevel level)
+    private static void PredictHiddenFromTransposed(Mlp model, SampleKernels sample, LearnerWorkspace workspace, int n, bool propagate, SimdLevel level)
     {
-        ReadOnlySpan<float> weights = transposed.Layer(n);
-        int outputs = model.LayerSizes[n + 1];
-        ReadOnlySpan<float> a = workspace.Presynaptic[n].AsSpan(0, model.LayerSizes[n]);
-        Span<float> p = workspace.Prediction[n + 1].AsSpan(0, outputs);
-        Span<float> e = workspace.Error[n + 1].AsSpan(0, outputs);
-        FusedKernels.MultiplyTransposedAdd(weights, a, model.BiasesArray(n), p, level);
-        TensorPrimitives.Subtract(workspace.Activity[n + 1].AsSpan(0, outputs), p, e);
+        sample.PredictFromTransposed(n, model, workspace.Presynaptic[n], workspace.Prediction[n + 1], workspace.Activity[n + 1], workspace.Error[n + 1], level);
         if (propagate)
         {
-            FusedKernels.MultiplyActiveRows(weights, e, a, workspace.Propagated[n].AsSpan(0, a.Length), level);
+            sample.MultiplyActiveRows(n, model, workspace.Error[n + 1], workspace.Presynaptic[n], workspace.Propagated[n], level);
         }
     }
 

@@ -45,9 +45,7 @@ public sealed class OnlineLearner
     private float[][]? _batchBiasDirection;
     private ReplayMemory? _replay;
 
-    // Null for the Adam rules, whose per-weight steps are not an outer product the copy could follow, and
-    // for networks with a single hidden layer, which have no hidden-to-hidden matrix.
-    private readonly TransposedWeights? _transposed;
+    private readonly SampleKernels _sample;
     private readonly float[] _scaledError;
 
     /// <summary>Creates a learner that trains <paramref name="model"/> in place.</summary>
@@ -75,7 +73,10 @@ public sealed class OnlineLearner
         int widestHidden = model.LayerCount > 1 ? model.LayerSizes[1..^1].ToArray().Max() : 0;
         _balanceColumns = new float[widestHidden];
         _balanceFactors = new float[widestHidden];
-        _transposed = Adam is null && model.LayerCount > 2 ? new TransposedWeights(model) : null;
+
+        // No transposed copy for the Adam rules, whose per-weight steps are not an outer product the copy
+        // could follow, nor for a single hidden layer, which has no hidden-to-hidden matrix.
+        _sample = new SampleKernels(Adam is null && model.LayerCount > 2 ? new TransposedWeights(model) : null);
         _scaledError = new float[model.LayerSizes[1..].ToArray().Max()];
         double beta1 = hyperparameters.AdamBeta1, beta2 = hyperparameters.AdamBeta2;
 
@@ -106,13 +107,25 @@ public sealed class OnlineLearner
     public SimdLevel SimdLevel { get; set; } = SimdSelection.Current;
 
     /// <summary>
+    /// Gets or sets the threads that split the matrix work of batch-1 steps: the feed-forward pass, the
+    /// relaxation and the weight step. Null (the default) runs everything on the calling thread. The results
+    /// are the same bits for any number of threads. The caller owns the pool and disposes of it; one pool
+    /// serves one learner at a time.
+    /// </summary>
+    public WorkerPool? Workers
+    {
+        get => _sample.Workers;
+        set => _sample.Workers = value;
+    }
+
+    /// <summary>
     /// A learner that continues this one's training with other settings: the same model, Adam state
     /// and samples seen. A device resumed from a checkpoint uses it when its configuration changed a
     /// setting, so tuning a rule never throws away what was learned.
     /// </summary>
     public OnlineLearner WithHyperparameters(Hyperparameters hyperparameters)
     {
-        var next = new OnlineLearner(Model, Algorithm, hyperparameters) { SamplesSeen = SamplesSeen, SimdLevel = SimdLevel, Replay = Replay };
+        var next = new OnlineLearner(Model, Algorithm, hyperparameters) { SamplesSeen = SamplesSeen, SimdLevel = SimdLevel, Replay = Replay, Workers = Workers };
         if (Adam is { } adam && next.Adam is { } copy)
         {
             copy.CopyFrom(adam);
@@ -271,19 +284,19 @@ public sealed class OnlineLearner
         }
 
         targets.CopyTo(workspace.Label);
-        TransposedWeights? transposed = batchSize == 1 ? _transposed : null;
-        transposed?.Refresh(Model);
-        float loss = (float)(Backpropagation.Forward(Model, workspace, batchSize, SimdLevel, transposed) / batchSize);
+        SampleKernels? sample = batchSize == 1 ? _sample : null;
+        sample?.Transposed?.Refresh(Model);
+        float loss = (float)(Backpropagation.Forward(Model, workspace, batchSize, SimdLevel, sample) / batchSize);
         OutputTarget.SetErrors(Model, Algorithm, Hyperparameters, workspace, batchSize);
         int iterations = 0;
         if (Algorithm.UsesInference())
         {
             iterations = Math.Min(iterationBudget, Hyperparameters.Iterations);
-            InferenceRelaxation.Run(Model, Algorithm, Hyperparameters, workspace, batchSize, iterations, SimdLevel, transposed);
+            InferenceRelaxation.Run(Model, Algorithm, Hyperparameters, workspace, batchSize, iterations, SimdLevel, sample);
         }
         else
         {
-            Backpropagation.Run(Model, workspace, batchSize, SimdLevel, transposed);
+            Backpropagation.Run(Model, workspace, batchSize, SimdLevel, sample);
         }
 
         if (batchSize > 1)
@@ -335,7 +348,7 @@ public sealed class OnlineLearner
     internal LearnerWorkspace SingleSampleWorkspace => _single;
 
     /// <summary>The transposed copy of the hidden matrices that batch-1 steps read, or null where there is none.</summary>
-    internal TransposedWeights? Transposed => _transposed;
+    internal TransposedWeights? Transposed => _sample.Transposed;
 
     private static bool IsFinite(ReadOnlySpan<float> values) =>
         values.IsEmpty || float.IsFinite(TensorPrimitives.MaxMagnitude(values));
@@ -468,12 +481,8 @@ public sealed class OnlineLearner
                     ReadOnlySpan<float> presynaptic = workspace.Presynaptic[n].AsSpan(0, sizes[n]);
                     Span<float> scaledError = _scaledError.AsSpan(0, error.Length);
                     TensorPrimitives.Multiply(error, scale, scaledError);
-                    FusedKernels.AddOuterProduct(Model.WeightsArray(n), scaledError, presynaptic, SimdLevel);
+                    _sample.AddOuterProduct(n, Model, _scaledError, workspace.Presynaptic[n], SimdLevel);
                     TensorPrimitives.Add(Model.BiasesArray(n), scaledError, Model.BiasesArray(n));
-                    if (_transposed is not null && TransposedWeights.Covers(Model, n))
-                    {
-                        _transposed.AddOuterProduct(n, scaledError, presynaptic, SimdLevel);
-                    }
 
                     // ||c e a^T||^2 + ||c e||^2 = c^2 ||e||^2 (||a||^2 + 1)
                     squaredChange += (double)scale * scale * TensorPrimitives.SumOfSquares(error) * (TensorPrimitives.SumOfSquares(presynaptic) + 1.0);
@@ -494,7 +503,7 @@ public sealed class OnlineLearner
         {
             // The same step went into the transposed copy above; a batch step did not, and the next
             // batch-1 step transposes the matrices again.
-            _transposed?.Commit(Model);
+            _sample.Transposed?.Commit(Model);
         }
 
         _forwardBound.Commit(Model);

@@ -1,5 +1,3 @@
-using EdgeIL.Learner.Kernels;
-
 namespace EdgeIL.Learner;
 
 /// <summary>
@@ -15,8 +13,8 @@ namespace EdgeIL.Learner;
 /// those fit in a core's L2 cache where the whole matrix does not.
 /// <para>
 /// The copy follows the model's <see cref="Mlp.Version"/>: the learner writes its own steps into both
-/// copies, with one correctly rounded multiply-add per weight in each so that they stay equal bit for bit
-/// (<see cref="FusedKernels.AddOuterProduct"/>), and any other change to the model (a unit balance, a
+/// copies (<see cref="SampleKernels.AddOuterProduct"/>), with one correctly rounded multiply-add per weight in
+/// each so that they stay equal bit for bit, and any other change to the model (a unit balance, a
 /// restored checkpoint, <see cref="Mlp.SetWeights"/>) makes <see cref="Refresh"/> transpose it again.
 /// </para>
 /// </remarks>
@@ -40,6 +38,9 @@ internal sealed class TransposedWeights
     /// <summary><c>W_n^T</c>, <c>d_n x d_{n+1}</c> row-major: row <c>j</c> holds the weights out of unit <c>j</c> of layer <c>n</c>.</summary>
     public ReadOnlySpan<float> Layer(int layer) => _transposed[layer];
 
+    /// <summary>The array behind <see cref="Layer"/>, which <see cref="SampleKernels"/> splits and writes the learner's steps into.</summary>
+    internal float[] LayerArray(int layer) => _transposed[layer];
+
     /// <summary>Transposes the model's hidden matrices again unless this copy already matches its version.</summary>
     public void Refresh(Mlp model)
     {
@@ -60,14 +61,7 @@ internal sealed class TransposedWeights
         _version = model.Version;
     }
 
-    /// <summary>
-    /// Writes the step <c>W_n += u v^T</c>, which the learner has written into the model as
-    /// <see cref="FusedKernels.AddOuterProduct"/><c>(W_n, u, v)</c>, into the copy: <c>W_n^T += v u^T</c>.
-    /// </summary>
-    public void AddOuterProduct(int layer, ReadOnlySpan<float> u, ReadOnlySpan<float> v, SimdLevel level) =>
-        FusedKernels.AddOuterProduct(_transposed[layer], v, u, level);
-
-    /// <summary>Records that the copy, after the learner's <see cref="AddOuterProduct"/> calls, equals the model at its current version.</summary>
+    /// <summary>Records that the copy, after the learner wrote its step into both, equals the model at its current version.</summary>
     public void Commit(Mlp model) => _version = model.Version;
 
     /// <summary>

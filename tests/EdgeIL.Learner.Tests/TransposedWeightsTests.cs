@@ -94,12 +94,13 @@ public class TransposedWeightsTests
             Mlp model = Mlp.CreateRandom(Sizes, OutputHead.Softmax, seed: 6);
             var transposed = new TransposedWeights(model);
             transposed.Refresh(model);
+            var sample = new SampleKernels(transposed);
             Hyperparameters hyperparameters = Hyperparameters.For(algorithm);
             float[] x = TestData.Uniform(Sizes[0], seed: 3);
             float[] label = TestData.OneHot(2, Sizes[^1]);
 
-            LearnerWorkspace fromModel = Relax(model, algorithm, hyperparameters, x, label, level, transposed: null);
-            LearnerWorkspace fromCopy = Relax(model, algorithm, hyperparameters, x, label, level, transposed);
+            LearnerWorkspace fromModel = Relax(model, algorithm, hyperparameters, x, label, level, sample: null);
+            LearnerWorkspace fromCopy = Relax(model, algorithm, hyperparameters, x, label, level, sample);
 
             for (int n = 1; n < Sizes.Length; n++)
             {
@@ -112,14 +113,14 @@ public class TransposedWeightsTests
     }
 
     private static LearnerWorkspace Relax(
-        Mlp model, LearningAlgorithm algorithm, Hyperparameters hyperparameters, float[] x, float[] label, SimdLevel level, TransposedWeights? transposed)
+        Mlp model, LearningAlgorithm algorithm, Hyperparameters hyperparameters, float[] x, float[] label, SimdLevel level, SampleKernels? sample)
     {
         var workspace = new LearnerWorkspace(model.LayerSizes, 1);
         x.CopyTo(workspace.Activity[0], 0);
         label.CopyTo(workspace.Label, 0);
-        Backpropagation.Forward(model, workspace, 1, level, transposed);
+        Backpropagation.Forward(model, workspace, 1, level, sample);
         OutputTarget.SetErrors(model, algorithm, hyperparameters, workspace, 1);
-        InferenceRelaxation.Run(model, algorithm, hyperparameters, workspace, 1, hyperparameters.Iterations, level, transposed);
+        InferenceRelaxation.Run(model, algorithm, hyperparameters, workspace, 1, hyperparameters.Iterations, level, sample);
         return workspace;
     }
 

@@ -161,22 +161,31 @@ internal static class FusedKernels
     /// rows whose <c>u[i]</c> is not zero: a layer's feed-forward from its transposed copy
     /// (<c>W_n a_n = (W_n^T)^T a_n</c>), where a ReLU layer's inactive units cost nothing.
     /// </summary>
-    public static void MultiplyTransposedAdd(ReadOnlySpan<float> weights, ReadOnlySpan<float> u, ReadOnlySpan<float> bias, Span<float> y, SimdLevel level)
+    public static void MultiplyTransposedAdd(ReadOnlySpan<float> weights, ReadOnlySpan<float> u, ReadOnlySpan<float> bias, Span<float> y, SimdLevel level) =>
+        MultiplyTransposedAdd(weights, y.Length, u, bias, y, level);
+
+    /// <summary>
+    /// <see cref="MultiplyTransposedAdd(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, SimdLevel)"/>
+    /// for the <c>y.Length</c> columns of a wider matrix whose rows are <paramref name="columns"/> floats apart;
+    /// <paramref name="weights"/> starts at the first of those columns. Each <c>y[j]</c> is summed over the rows in
+    /// the same order whatever the range, so a product split by columns gives the bits of the whole one.
+    /// </summary>
+    public static void MultiplyTransposedAdd(ReadOnlySpan<float> weights, int columns, ReadOnlySpan<float> u, ReadOnlySpan<float> bias, Span<float> y, SimdLevel level)
     {
         bias.CopyTo(y);
         switch (level)
         {
             case SimdLevel.Vector512:
-                AddMultiplyTransposed<Vector512<float>, Vector512Operations>(weights, u, y);
+                AddMultiplyTransposed<Vector512<float>, Vector512Operations>(weights, columns, u, y);
                 break;
             case SimdLevel.Vector256:
-                AddMultiplyTransposed<Vector256<float>, Vector256Operations>(weights, u, y);
+                AddMultiplyTransposed<Vector256<float>, Vector256Operations>(weights, columns, u, y);
                 break;
             case SimdLevel.Vector128:
-                AddMultiplyTransposed<Vector128<float>, Vector128Operations>(weights, u, y);
+                AddMultiplyTransposed<Vector128<float>, Vector128Operations>(weights, columns, u, y);
                 break;
             default:
-                AddMultiplyTransposed<float, ScalarOperations>(weights, u, y);
+                AddMultiplyTransposed<float, ScalarOperations>(weights, columns, u, y);
                 break;
         }
     }
@@ -311,10 +320,11 @@ internal static class FusedKernels
         }
 
         // Fewer than a block of rows left: each is a single dot product, which runs two accumulators
-        // of its own and so still hides the multiply-add latency.
+        // of its own and so still hides the multiply-add latency. It adds the bias first, as a block
+        // does, so a row rounds the same wherever a split of the rows puts it.
         for (; i < y.Length; i++)
         {
-            y[i] = Dot<TVector, TOps>(weights.Slice(i * columns, columns), x) + bias[i];
+            y[i] = Dot<TVector, TOps>(weights.Slice(i * columns, columns), x, bias[i]);
         }
     }
 
@@ -323,15 +333,18 @@ internal static class FusedKernels
         where TOps : struct, IFloatVector<TVector>
     {
         g.Clear();
-        AddMultiplyTransposed<TVector, TOps>(weights, u, g);
+        AddMultiplyTransposed<TVector, TOps>(weights, g.Length, u, g);
     }
 
-    /// <summary><c>g += W^T u</c>, skipping the rows whose <c>u[i]</c> is zero.</summary>
-    private static void AddMultiplyTransposed<TVector, TOps>(ReadOnlySpan<float> weights, ReadOnlySpan<float> u, Span<float> g)
+    /// <summary>
+    /// <c>g += W^T u</c> over <c>g.Length</c> columns of rows <paramref name="columns"/> floats apart, skipping the
+    /// rows whose <c>u[i]</c> is zero.
+    /// </summary>
+    private static void AddMultiplyTransposed<TVector, TOps>(ReadOnlySpan<float> weights, int columns, ReadOnlySpan<float> u, Span<float> g)
         where TVector : struct
         where TOps : struct, IFloatVector<TVector>
     {
-        int columns = g.Length;
+        int width = g.Length;
         Span<int> rows = stackalloc int[RowBlock];
         Span<float> scales = stackalloc float[RowBlock];
         int count = 0;
@@ -347,15 +360,15 @@ internal static class FusedKernels
             if (++count == RowBlock)
             {
                 AddScaledRows<TVector, TOps>(
-                    weights.Slice(rows[0] * columns, columns), weights.Slice(rows[1] * columns, columns),
-                    weights.Slice(rows[2] * columns, columns), weights.Slice(rows[3] * columns, columns), scales, g);
+                    weights.Slice(rows[0] * columns, width), weights.Slice(rows[1] * columns, width),
+                    weights.Slice(rows[2] * columns, width), weights.Slice(rows[3] * columns, width), scales, g);
                 count = 0;
             }
         }
 
         for (int r = 0; r < count; r++)
         {
-            AddScaled<TVector, TOps>(weights.Slice(rows[r] * columns, columns), scales[r], g);
+            AddScaled<TVector, TOps>(weights.Slice(rows[r] * columns, width), scales[r], g);
         }
     }
 
@@ -595,9 +608,20 @@ internal static class FusedKernels
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float Dot<TVector, TOps>(ReadOnlySpan<float> x, ReadOnlySpan<float> y)
         where TVector : struct
+        where TOps : struct, IFloatVector<TVector> => Dot<TVector, TOps>(x, y, 0f);
+
+    /// <summary>
+    /// <c>(start + the whole vectors' sum) + the tail's sum</c>: the order in which
+    /// <see cref="AddBlockDots{TVector, TOps}(ReadOnlySpan{float}, int, ReadOnlySpan{float}, Span{float})"/> adds to a
+    /// row's running sum, so that a row outside a block gives the bits it would inside one.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Dot<TVector, TOps>(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float start)
+        where TVector : struct
         where TOps : struct, IFloatVector<TVector>
     {
         int done = DotVectors<TVector, TOps>(x, y, out float sum);
+        sum = start + sum;
         if (done < x.Length)
         {
             DotVectors<float, ScalarOperations>(x[done..], y[done..], out float rest);
