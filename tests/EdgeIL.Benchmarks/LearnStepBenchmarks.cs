@@ -4,17 +4,19 @@ using EdgeIL.Learner;
 namespace EdgeIL.Benchmarks;
 
 /// <summary>
-/// One batch-1 learn step of the rules a device would run, and one prediction, on the paper's two
-/// MNIST network shapes. Inputs look like MNIST pixels scaled to [0, 1]: about four fifths zeros.
+/// One batch-1 learn step of the rules a device would run, on the paper's two MNIST network shapes, on
+/// one thread and split across two (<see cref="OnlineLearner.Workers"/>). Inputs look like MNIST pixels
+/// scaled to [0, 1]: about four fifths zeros. Prediction is in <see cref="PredictBenchmarks"/>, against
+/// ONNX Runtime.
 /// </summary>
 [MemoryDiagnoser]
-public class LearnStepBenchmarks
+public class LearnStepBenchmarks : IDisposable
 {
     private const int Pool = 64;
     private float[][] _inputs = [];
     private Mlp _model = null!;
     private OnlineLearner _learner = null!;
-    private float[] _output = [];
+    private WorkerPool? _workers;
     private int _next;
 
     [Params("784-256-256-10", "784-500-500-10")]
@@ -22,6 +24,9 @@ public class LearnStepBenchmarks
 
     [Params("il-prox", "il-prox-fast", "il-sgd", "bp-sgd")]
     public string Algorithm { get; set; } = "il-prox";
+
+    [Params(1, 2)]
+    public int Threads { get; set; } = 1;
 
     [GlobalSetup]
     public void Setup()
@@ -32,8 +37,16 @@ public class LearnStepBenchmarks
             .Select(_ => Enumerable.Range(0, sizes[0]).Select(_ => random.NextDouble() < 0.8 ? 0f : (float)random.NextDouble()).ToArray())
             .ToArray();
         _model = Mlp.CreateRandom(sizes, OutputHead.Softmax, seed: 1);
-        _learner = new OnlineLearner(_model, LearningAlgorithms.Parse(Algorithm));
-        _output = new float[sizes[^1]];
+        _workers = Threads > 1 ? new WorkerPool(Threads) : null;
+        _learner = new OnlineLearner(_model, LearningAlgorithms.Parse(Algorithm)) { Workers = _workers };
+    }
+
+    [GlobalCleanup]
+    public void Dispose()
+    {
+        _workers?.Dispose();
+        _workers = null;
+        GC.SuppressFinalize(this);
     }
 
     [Benchmark]
@@ -41,12 +54,5 @@ public class LearnStepBenchmarks
     {
         int index = _next++ % Pool;
         return _learner.LearnClass(_inputs[index], index % 10);
-    }
-
-    [Benchmark]
-    public float Predict()
-    {
-        _model.Predict(_inputs[_next++ % Pool], _output);
-        return _output[0];
     }
 }

@@ -119,6 +119,7 @@ public static class ConfigurationValidator
             errors.Range("model.balanceInterval", balanceInterval, 0, LearnerLimits.MaximumBalanceInterval);
         }
 
+        errors.Range("model.learnerThreads", model.LearnerThreads, 1, WorkerPool.MaxThreads);
         errors.Range("model.replayCapacity", model.ReplayCapacity, 0, LearnerLimits.MaximumReplayCapacity);
         errors.Range("model.replaysPerStep", model.ReplaysPerStep, 0, LearnerLimits.MaximumReplaysPerStep);
 

@@ -177,6 +177,13 @@ public sealed class ModelSettings
     /// </summary>
     public int? BalanceInterval { get; set; }
 
+    /// <summary>
+    /// Gets the threads a learn step's matrix work is split across, range 1..64; 1 (the default) for the
+    /// loop's thread alone. More than the board's cores are cut to its cores. The learned model is the same
+    /// for any value (docs/algorithms.md, "Several cores").
+    /// </summary>
+    public int LearnerThreads { get; set; } = 1;
+
     /// <summary>Gets the samples in the learner's replay memory, range 0..1000000 (and 256 MB); 0 for none.</summary>
     public int ReplayCapacity { get; set; }
 

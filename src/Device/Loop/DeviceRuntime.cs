@@ -23,7 +23,11 @@ namespace EdgeIL.Device.Loop;
 /// <param name="Out">Where status lines and events are printed.</param>
 /// <param name="Error">Where problems are reported.</param>
 /// <param name="In">The line protocol's input (standard input).</param>
-public sealed record DeviceEnvironment(string StateDirectory, IDeviceHardware Hardware, TimeProvider Time, TextWriter Out, TextWriter Error, TextReader In);
+public sealed record DeviceEnvironment(string StateDirectory, IDeviceHardware Hardware, TimeProvider Time, TextWriter Out, TextWriter Error, TextReader In)
+{
+    /// <summary>Gets the cores the learner may use; the machine's by default.</summary>
+    public int ProcessorCount { get; init; } = Environment.ProcessorCount;
+}
 
 /// <summary>
 /// The device runtime composed from a configuration: it opens the source, the targets and the outputs,
@@ -113,6 +117,7 @@ public sealed class DeviceRuntime : IDisposable
         ModelShape shape = ChooseModelShape(loaded, source);
         var store = new CheckpointStore(environment.StateDirectory, configuration.Persistence.KeepCheckpoints);
         ResumeOrCreateLearner(loaded, environment, store, shape);
+        ConfigureWorkers(loaded, environment);
         IterationBudget budget = CreateBudget(configuration.Loop, shape.Algorithm);
         TickMode mode = CreateTickMode(configuration, environment, gpio, shape.Outputs);
         List<ITickOutput> outputs = OpenOutputs(loaded, environment, gpio, source, shape);
@@ -208,6 +213,25 @@ public sealed class DeviceRuntime : IDisposable
         Learner = configured == learner.Hyperparameters ? learner : learner.WithHyperparameters(configured);
         ResumedFrom = found.Path;
         ConfigureReplay(loaded, environment, shape);
+    }
+
+    /// <summary>
+    /// Splits the learner's steps across <c>model.learnerThreads</c> threads, no more than the board has
+    /// cores: a thread beyond them would only wait for one, and every split would wait for it.
+    /// </summary>
+    private void ConfigureWorkers(LoadedConfiguration loaded, DeviceEnvironment environment)
+    {
+        int configured = loaded.Configuration.Model.LearnerThreads;
+        int threads = Math.Min(configured, environment.ProcessorCount);
+        if (threads < configured)
+        {
+            environment.Error.WriteLine($"model.learnerThreads is {configured}, but this board has {environment.ProcessorCount} cores: the learner uses {threads}");
+        }
+
+        if (threads > 1)
+        {
+            Learner.Workers = Own(new WorkerPool(threads));
+        }
     }
 
     /// <summary>
@@ -391,7 +415,8 @@ public sealed class DeviceRuntime : IDisposable
         console.WriteLine($"edgeil-device: {loaded.Name} from {loaded.FilePath}");
         console.WriteLine($"  source   {source.Description} ({source.FeatureCount} features)");
         console.WriteLine($"  targets  {mode.TargetsDescription}");
-        console.WriteLine($"  model    {Describe(shape.Sizes, shape.Head, shape.Algorithm)}, budget {budget.Ceiling} iterations, floor {budget.Floor}");
+        string threads = Learner.Workers is { } workers ? $", {workers.Threads} learner threads" : "";
+        console.WriteLine($"  model    {Describe(shape.Sizes, shape.Head, shape.Algorithm)}, budget {budget.Ceiling} iterations, floor {budget.Floor}{threads}");
         console.WriteLine($"  state    {store.Directory}{(ResumedFrom is null ? " (fresh model)" : $" (resumed from {Path.GetFileName(ResumedFrom)}, {Learner.SamplesSeen} samples seen)")}");
         console.WriteLine($"  loop     {loop.TickHz} Hz, catch-up clamp {loop.MaxCatchUpTicks} ticks");
     }

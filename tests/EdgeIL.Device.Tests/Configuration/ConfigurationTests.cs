@@ -117,6 +117,17 @@ public sealed class ConfigurationTests
         Assert.Equal("c.json: loop.floorIterations: must be 0..25 (the budget of il-prox here is 25); got 30", Assert.Single(exception.Errors));
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(65)]
+    public void Parse_LearnerThreadsOutOfRange_Refused(int threads)
+    {
+        var exception = Assert.Throws<ConfigurationException>(() => Parse(
+            $$"""{ "model": { "learnerThreads": {{threads}} }, "source": { "replay": { "path": "x" } } }"""));
+
+        Assert.Equal($"c.json: model.learnerThreads: must be 1..64; got {threads}", Assert.Single(exception.Errors));
+    }
+
     [Fact]
     public void Parse_LearningSettingsOutOfRange_NameEachField()
     {

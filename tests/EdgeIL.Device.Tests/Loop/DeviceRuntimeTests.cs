@@ -72,6 +72,22 @@ public sealed class DeviceRuntimeTests
         Assert.Equal(balanceInterval, runtime.Learner.Hyperparameters.BalanceInterval);
     }
 
+    [Theory]
+    [InlineData(1, 4, null)]
+    [InlineData(2, 4, 2)]
+    [InlineData(4, 2, 2)]
+    public void Create_LearnerThreads_SplitsTheLearnerAcrossNoMoreThanTheCores(int configured, int cores, int? expected)
+    {
+        using var directory = new TemporaryDirectory();
+        var errors = new StringWriter();
+        LoadedConfiguration loaded = WriteConfiguration(directory, hidden: 16, modelExtras: $", \"learnerThreads\": {configured}");
+        using DeviceRuntime runtime = DeviceRuntime.Create(loaded, Environment(Path.Combine(directory.Path, "state")) with { Error = errors, ProcessorCount = cores });
+
+        Assert.Equal(expected, runtime.Learner.Workers?.Threads);
+        Assert.Equal(configured > cores, errors.ToString().Contains($"model.learnerThreads is {configured}, but this board has {cores} cores", StringComparison.Ordinal));
+        Assert.Equal(LoopExit.TickLimit, runtime.Run(maxTicks: 20));
+    }
+
     [Fact]
     public void Create_ConfigurationChangedTheModel_RefusesNamingBothShapes()
     {
