@@ -1,3 +1,5 @@
+using EdgeIL.Learner.Kernels;
+
 namespace EdgeIL.Learner.Tests;
 
 /// <summary>Seeded test inputs and float32-against-float64 comparisons.</summary>
@@ -74,5 +76,20 @@ internal static class TestData
         float[] y = new float[classes];
         y[label] = 1f;
         return y;
+    }
+
+    /// <summary>Every pairing of the given rules with every vector width, for theories that must hold at each.</summary>
+    public static TheoryData<LearningAlgorithm, SimdLevel> AtEveryWidth(params LearningAlgorithm[] algorithms)
+    {
+        var data = new TheoryData<LearningAlgorithm, SimdLevel>();
+        foreach (LearningAlgorithm algorithm in algorithms)
+        {
+            foreach (SimdLevel level in Enum.GetValues<SimdLevel>())
+            {
+                data.Add(algorithm, level);
+            }
+        }
+
+        return data;
     }
 }

@@ -11,19 +11,8 @@ public class TransposedWeightsTests
 {
     private static readonly int[] Sizes = [20, 13, 9, 6, 4];
 
-    public static TheoryData<LearningAlgorithm, SimdLevel> RulesAndWidths()
-    {
-        var data = new TheoryData<LearningAlgorithm, SimdLevel>();
-        foreach (LearningAlgorithm algorithm in new[] { LearningAlgorithm.ILProx, LearningAlgorithm.ILProxFast, LearningAlgorithm.ILSgd, LearningAlgorithm.BPSgd, LearningAlgorithm.BPProx })
-        {
-            foreach (SimdLevel level in Enum.GetValues<SimdLevel>())
-            {
-                data.Add(algorithm, level);
-            }
-        }
-
-        return data;
-    }
+    public static TheoryData<LearningAlgorithm, SimdLevel> RulesAndWidths() =>
+        TestData.AtEveryWidth(LearningAlgorithm.ILProx, LearningAlgorithm.ILProxFast, LearningAlgorithm.ILSgd, LearningAlgorithm.BPSgd, LearningAlgorithm.BPProx);
 
     [Theory]
     [MemberData(nameof(RulesAndWidths))]

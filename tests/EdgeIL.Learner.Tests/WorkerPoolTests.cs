@@ -8,19 +8,8 @@ namespace EdgeIL.Learner.Tests;
 /// </summary>
 public class WorkerPoolTests
 {
-    public static TheoryData<LearningAlgorithm, SimdLevel> RulesAndWidths()
-    {
-        var data = new TheoryData<LearningAlgorithm, SimdLevel>();
-        foreach (LearningAlgorithm algorithm in new[] { LearningAlgorithm.ILProx, LearningAlgorithm.ILProxFast, LearningAlgorithm.BPSgd, LearningAlgorithm.ILAdam })
-        {
-            foreach (SimdLevel level in Enum.GetValues<SimdLevel>())
-            {
-                data.Add(algorithm, level);
-            }
-        }
-
-        return data;
-    }
+    public static TheoryData<LearningAlgorithm, SimdLevel> RulesAndWidths() =>
+        TestData.AtEveryWidth(LearningAlgorithm.ILProx, LearningAlgorithm.ILProxFast, LearningAlgorithm.BPSgd, LearningAlgorithm.ILAdam);
 
     [Theory]
     [MemberData(nameof(RulesAndWidths))]
