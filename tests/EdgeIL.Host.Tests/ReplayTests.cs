@@ -38,6 +38,43 @@ public class ReplayTests
     }
 
     [Fact]
+    public void Run_TwoThreads_LearnsTheSameModelAsOne()
+    {
+        // Wide enough that the first two matrices are split (at least 16K weights each).
+        float[] Train(int threads)
+        {
+            using var folder = new TemporaryFolder();
+            var options = new RunOptions
+            {
+                Algorithm = LearningAlgorithm.ILProx,
+                Layers = [784, 48, 400, 10],
+                Hyperparameters = Hyperparameters.For(LearningAlgorithm.ILProx),
+                Samples = 300,
+                EvaluateEvery = 300,
+                TestSamples = 100,
+                LearnerThreads = threads,
+            };
+            Assert.Equal(ExitCodes.Success, new ReplayRunner(TextWriter.Null, TextWriter.Null).Run(SampleData.Sample, options, folder.Path, liveProgress: false));
+            Mlp model = CheckpointFile.Load(folder.File("model.edgeil")).Model;
+            return Enumerable.Range(0, model.LayerCount).SelectMany(n => model.GetWeights(n).ToArray().Concat(model.GetBiases(n).ToArray())).ToArray();
+        }
+
+        Assert.Equal(Train(1), Train(2));
+    }
+
+    [Fact]
+    public void Command_ThreadsOutOfRange_ExitsWithOneLineError()
+    {
+        using var folder = new TemporaryFolder();
+
+        (int exit, _, string error) = HostCli.Invoke("replay", "--data", "sample", "--threads", "0", "--out", folder.Path);
+
+        Assert.Equal(ExitCodes.BadInput, exit);
+        Assert.Contains("--threads 0: must be 1..64.", error);
+        Assert.DoesNotContain("   at ", error);
+    }
+
+    [Fact]
     public void Run_WithTrace_WritesOneRowPerIntervalWithEveryLayersMeasurements()
     {
         using var folder = new TemporaryFolder();

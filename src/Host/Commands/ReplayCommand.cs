@@ -36,6 +36,12 @@ public static class ReplayCommand
         DefaultValueFactory = _ => 1,
     };
 
+    private static readonly Option<int> s_threads = new("--threads")
+    {
+        Description = "Threads each batch-1 learn step is split across (docs/algorithms.md, \"Several cores\"); the learned model is the same for any number.",
+        DefaultValueFactory = _ => 1,
+    };
+
     private static readonly Option<int> s_evalEvery = new("--eval-every")
     {
         Description = "Samples between held-out evaluations (and at the end).",
@@ -106,6 +112,7 @@ public static class ReplayCommand
         command.Add(s_samples);
         command.Add(s_seed);
         command.Add(s_batch);
+        command.Add(s_threads);
         command.Add(s_evalEvery);
         command.Add(s_window);
         command.Add(s_inputScale);
@@ -133,6 +140,7 @@ public static class ReplayCommand
                 Samples = parse.GetValue(s_samples),
                 Seed = parse.GetValue(s_seed),
                 BatchSize = parse.GetValue(s_batch),
+                LearnerThreads = parse.GetValue(s_threads),
                 EvaluateEvery = parse.GetValue(s_evalEvery),
                 PrequentialWindow = parse.GetValue(s_window),
                 InputScaling = new InputScalingOptions(parse.GetValue(s_standardize), parse.GetValue(s_inputScale), parse.GetValue(s_inputOffset), parse.GetValue(s_freezeAfter)),

@@ -105,6 +105,8 @@ public static class OnlineRun
     public static RunResult Execute(TrainTestData data, RunOptions options, IRunObserver? observer = null, CancellationToken cancellation = default)
     {
         OnlineLearner learner = CreateLearner(data, options);
+        using WorkerPool? workers = options.LearnerThreads > 1 ? new WorkerPool(options.LearnerThreads) : null;
+        learner.Workers = workers;
         Mlp model = learner.Model;
         long total = options.Samples ?? data.Train.Count;
         int batch = options.BatchSize;
@@ -201,6 +203,9 @@ public static class OnlineRun
         }
 
         observer?.Progress(seen, total);
+
+        // The pool is disposed on return; the learner handed back steps on the calling thread.
+        learner.Workers = null;
         return new RunResult(
             options, data.Name, learner, checkpoints, checkpoints[^1],
             learnTimes.MedianMicroseconds(), predictTimes.MedianMicroseconds(),

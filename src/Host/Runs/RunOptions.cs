@@ -71,6 +71,9 @@ public sealed record RunOptions
     /// <summary>The drift detector run on the prequential loss (<see cref="DriftEvent"/>); null for none.</summary>
     public DriftDetectorSettings? DetectDrift { get; init; }
 
+    /// <summary>The threads each batch-1 learn step is split across (<see cref="OnlineLearner.Workers"/>); 1 for none.</summary>
+    public int LearnerThreads { get; init; } = 1;
+
     /// <summary>The first evaluation point after <paramref name="samples"/>.</summary>
     public long NextEvaluationAfter(long samples)
     {
@@ -150,6 +153,11 @@ public sealed record RunOptions
         if (PrequentialWindow < 1)
         {
             throw new ArgumentException($"--window {PrequentialWindow}: must be at least 1.");
+        }
+
+        if (LearnerThreads is < 1 or > WorkerPool.MaxThreads)
+        {
+            throw new ArgumentException($"--threads {LearnerThreads}: must be 1..{WorkerPool.MaxThreads}.");
         }
     }
 }
