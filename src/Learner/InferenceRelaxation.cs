@@ -71,6 +71,12 @@ internal static class InferenceRelaxation
 
     private static void PredictHidden(Mlp model, LearnerWorkspace workspace, int n, int batch, bool propagate, SimdLevel level)
     {
+        if (batch > 1)
+        {
+            MiniBatchPasses.PredictHidden(model, workspace, n, batch, propagate, level);
+            return;
+        }
+
         int inputs = model.LayerSizes[n];
         int outputs = model.LayerSizes[n + 1];
         float[] weights = model.WeightsArray(n);
@@ -98,6 +104,13 @@ internal static class InferenceRelaxation
         int n = model.LayerCount - 1;
         int inputs = model.LayerSizes[n];
         int outputs = model.OutputSize;
+        if (batch > 1)
+        {
+            MiniBatchPasses.ComputeLogits(model, workspace, batch, level);
+            workspace.ApplyOutputFunction(model.Head, outputs, batch);
+            return;
+        }
+
         for (int b = 0; b < batch; b++)
         {
             MatrixKernels.MultiplyAdd(
@@ -110,6 +123,12 @@ internal static class InferenceRelaxation
 
     private static void PropagateOutputError(Mlp model, LearnerWorkspace workspace, int batch, float weight, SimdLevel level)
     {
+        if (batch > 1)
+        {
+            MiniBatchPasses.PropagateOutputError(model, workspace, batch, weight, level);
+            return;
+        }
+
         int n = model.LayerCount - 1;
         int inputs = model.LayerSizes[n];
         int outputs = model.OutputSize;
