@@ -309,10 +309,10 @@ internal static class BatchKernels
             if (twoVectors)
             {
                 TVector acc0b = TOps.Load(ref g0, second), acc1b = TOps.Load(ref g1, second), acc2b = TOps.Load(ref g2, second), acc3b = TOps.Load(ref g3, second);
-                for (int i = 0; i < chunk; i++)
+                ref float row = ref w;
+                for (nint i = 0; i < chunk; i++)
                 {
                     // Two loads of W and four broadcasts of u feed eight multiply-adds.
-                    ref float row = ref Unsafe.Add(ref w, i * inputs);
                     TVector wa = TOps.Load(ref row, 0);
                     TVector wb = TOps.Load(ref row, second);
                     TVector s = TOps.Create(Unsafe.Add(ref u0, i));
@@ -327,6 +327,7 @@ internal static class BatchKernels
                     s = TOps.Create(Unsafe.Add(ref u3, i));
                     acc3a = TOps.FusedMultiplyAdd(wa, s, acc3a);
                     acc3b = TOps.FusedMultiplyAdd(wb, s, acc3b);
+                    row = ref Unsafe.Add(ref row, inputs);
                 }
 
                 TOps.Store(acc0b, ref g0, second);
@@ -336,9 +337,11 @@ internal static class BatchKernels
             }
             else
             {
-                for (int i = 0; i < chunk; i++)
+                ref float row = ref w;
+                for (nint i = 0; i < chunk; i++)
                 {
-                    TVector wa = TOps.Load(ref Unsafe.Add(ref w, i * inputs), 0);
+                    TVector wa = TOps.Load(ref row, 0);
+                    row = ref Unsafe.Add(ref row, inputs);
                     acc0a = TOps.FusedMultiplyAdd(wa, TOps.Create(Unsafe.Add(ref u0, i)), acc0a);
                     acc1a = TOps.FusedMultiplyAdd(wa, TOps.Create(Unsafe.Add(ref u1, i)), acc1a);
                     acc2a = TOps.FusedMultiplyAdd(wa, TOps.Create(Unsafe.Add(ref u2, i)), acc2a);
@@ -407,18 +410,20 @@ internal static class BatchKernels
         int last = Math.Min(RowBlock, outputs - i) - 1;
         int r1 = i + Math.Min(1, last), r2 = i + Math.Min(2, last), r3 = i + Math.Min(3, last);
         nuint second = (nuint)TOps.Count;
+        nint o1 = r1 - i, o2 = r2 - i, o3 = r3 - i;
         TVector acc0a = TOps.Zero, acc1a = TOps.Zero, acc2a = TOps.Zero, acc3a = TOps.Zero;
         TVector acc0b = TOps.Zero, acc1b = TOps.Zero, acc2b = TOps.Zero, acc3b = TOps.Zero;
+        ref float eb = ref Unsafe.Add(ref e, i);
+        ref float ab = ref a;
         for (int b = 0; b < batch; b++)
         {
-            // Two loads of activities and four broadcasts of errors feed eight multiply-adds.
-            ref float eb = ref Unsafe.Add(ref e, b * outputs);
-            ref float ab = ref Unsafe.Add(ref a, b * inputs);
+            // Two loads of activities and four broadcasts of errors feed eight multiply-adds; the
+            // pointers step by a row, so the loop has no index arithmetic to do.
             TVector va = TOps.Load(ref ab, 0);
-            TVector s0 = TOps.Create(Unsafe.Add(ref eb, i));
-            TVector s1 = TOps.Create(Unsafe.Add(ref eb, r1));
-            TVector s2 = TOps.Create(Unsafe.Add(ref eb, r2));
-            TVector s3 = TOps.Create(Unsafe.Add(ref eb, r3));
+            TVector s0 = TOps.Create(eb);
+            TVector s1 = TOps.Create(Unsafe.Add(ref eb, o1));
+            TVector s2 = TOps.Create(Unsafe.Add(ref eb, o2));
+            TVector s3 = TOps.Create(Unsafe.Add(ref eb, o3));
             acc0a = TOps.FusedMultiplyAdd(va, s0, acc0a);
             acc1a = TOps.FusedMultiplyAdd(va, s1, acc1a);
             acc2a = TOps.FusedMultiplyAdd(va, s2, acc2a);
@@ -431,6 +436,9 @@ internal static class BatchKernels
                 acc2b = TOps.FusedMultiplyAdd(vb, s2, acc2b);
                 acc3b = TOps.FusedMultiplyAdd(vb, s3, acc3b);
             }
+
+            eb = ref Unsafe.Add(ref eb, outputs);
+            ab = ref Unsafe.Add(ref ab, inputs);
         }
 
         TOps.Store(TOps.Multiply(acc0a, factor), ref Unsafe.Add(ref d, i * inputs), 0);
