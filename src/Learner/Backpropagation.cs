@@ -22,6 +22,12 @@ internal static class Backpropagation
         int layers = model.LayerCount;
         for (int n = 0; n < layers; n++)
         {
+            if (batch > 1)
+            {
+                MiniBatchPasses.Forward(model, workspace, n, batch, level);
+                continue;
+            }
+
             int inputs = sizes[n];
             int outputs = sizes[n + 1];
             for (int b = 0; b < batch; b++)
@@ -69,6 +75,12 @@ internal static class Backpropagation
         ReadOnlySpan<int> sizes = model.LayerSizes;
         for (int n = model.LayerCount - 1; n >= 1; n--)
         {
+            if (batch > 1)
+            {
+                MiniBatchPasses.Backpropagate(model, workspace, n, batch, level);
+                continue;
+            }
+
             int inputs = sizes[n];
             int outputs = sizes[n + 1];
             for (int b = 0; b < batch; b++)

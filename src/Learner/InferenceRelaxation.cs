@@ -87,6 +87,12 @@ internal static class InferenceRelaxation
 
     private static void PredictHidden(Mlp model, LearnerWorkspace workspace, int n, int batch, bool propagate, SimdLevel level)
     {
+        if (batch > 1)
+        {
+            MiniBatchPasses.PredictHidden(model, workspace, n, batch, propagate, level);
+            return;
+        }
+
         int inputs = model.LayerSizes[n];
         int outputs = model.LayerSizes[n + 1];
         float[] weights = model.WeightsArray(n);
@@ -128,6 +134,13 @@ internal static class InferenceRelaxation
         int n = model.LayerCount - 1;
         int inputs = model.LayerSizes[n];
         int outputs = model.OutputSize;
+        if (batch > 1)
+        {
+            MiniBatchPasses.ComputeLogits(model, workspace, batch, level);
+            workspace.ApplyOutputFunction(model.Head, outputs, batch);
+            return;
+        }
+
         for (int b = 0; b < batch; b++)
         {
             MatrixKernels.MultiplyAdd(
@@ -140,6 +153,12 @@ internal static class InferenceRelaxation
 
     private static void PropagateOutputError(Mlp model, LearnerWorkspace workspace, int batch, float weight, SimdLevel level)
     {
+        if (batch > 1)
+        {
+            MiniBatchPasses.PropagateOutputError(model, workspace, batch, weight, level);
+            return;
+        }
+
         int n = model.LayerCount - 1;
         int inputs = model.LayerSizes[n];
         int outputs = model.OutputSize;

@@ -442,16 +442,9 @@ public sealed class OnlineLearner
         {
             int inputs = sizes[n];
             int outputs = sizes[n + 1];
-            float[] weights = _batchWeightDirection[n];
-            float[] biases = _batchBiasDirection![n];
-            Array.Clear(weights);
-            Array.Clear(biases);
-            for (int b = 0; b < batch; b++)
-            {
-                MatrixKernels.AddScaledOuterProduct(
-                    weights, biases, 1f / batch,
-                    workspace.Error[n + 1].AsSpan(b * outputs, outputs), workspace.Presynaptic[n].AsSpan(b * inputs, inputs));
-            }
+            BatchKernels.MeanOuterProducts(
+                workspace.Error[n + 1].AsSpan(0, batch * outputs), workspace.Presynaptic[n].AsSpan(0, batch * inputs),
+                _batchWeightDirection[n], _batchBiasDirection![n], batch, SimdLevel);
         }
     }
 
