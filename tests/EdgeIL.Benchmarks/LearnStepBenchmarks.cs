@@ -5,15 +5,15 @@ namespace EdgeIL.Benchmarks;
 
 /// <summary>
 /// One batch-1 learn step of the rules a device would run, on the paper's two MNIST network shapes, on
-/// one thread and split across two (<see cref="OnlineLearner.Workers"/>). Inputs look like MNIST pixels
-/// scaled to [0, 1]: about four fifths zeros. Prediction is in <see cref="PredictBenchmarks"/>, against
-/// ONNX Runtime.
+/// one thread and split across two (<see cref="OnlineLearner.Workers"/>), streaming the MNIST sample in
+/// order with its labels (<see cref="MnistSample"/>). Prediction is in <see cref="PredictBenchmarks"/>,
+/// against ONNX Runtime.
 /// </summary>
 [MemoryDiagnoser]
 public class LearnStepBenchmarks : IDisposable
 {
-    private const int Pool = 64;
     private float[][] _inputs = [];
+    private int[] _labels = [];
     private Mlp _model = null!;
     private OnlineLearner _learner = null!;
     private WorkerPool? _workers;
@@ -32,10 +32,7 @@ public class LearnStepBenchmarks : IDisposable
     public void Setup()
     {
         int[] sizes = Layers.Split('-').Select(int.Parse).ToArray();
-        var random = new Random(1);
-        _inputs = Enumerable.Range(0, Pool)
-            .Select(_ => Enumerable.Range(0, sizes[0]).Select(_ => random.NextDouble() < 0.8 ? 0f : (float)random.NextDouble()).ToArray())
-            .ToArray();
+        (_inputs, _labels) = MnistSample.Load();
         _model = Mlp.CreateRandom(sizes, OutputHead.Softmax, seed: 1);
         _workers = Threads > 1 ? new WorkerPool(Threads) : null;
         _learner = new OnlineLearner(_model, LearningAlgorithms.Parse(Algorithm)) { Workers = _workers };
@@ -52,7 +49,7 @@ public class LearnStepBenchmarks : IDisposable
     [Benchmark]
     public LearnResult Learn()
     {
-        int index = _next++ % Pool;
-        return _learner.LearnClass(_inputs[index], index % 10);
+        int index = _next++ % _inputs.Length;
+        return _learner.LearnClass(_inputs[index], _labels[index]);
     }
 }
