@@ -40,14 +40,14 @@ public class ReplayTests
     [Fact]
     public void Run_TwoThreads_LearnsTheSameModelAsOne()
     {
-        // Wide enough that the first two matrices are split (at least 16K weights each).
+        // Wide enough that the first two matrices are split (at least 128K weights each).
         float[] Train(int threads)
         {
             using var folder = new TemporaryFolder();
             var options = new RunOptions
             {
                 Algorithm = LearningAlgorithm.ILProx,
-                Layers = [784, 48, 400, 10],
+                Layers = [784, 200, 700, 10],
                 Hyperparameters = Hyperparameters.For(LearningAlgorithm.ILProx),
                 Samples = 300,
                 EvaluateEvery = 300,

@@ -15,9 +15,10 @@ public class WorkerPoolTests
     [MemberData(nameof(RulesAndWidths))]
     public void Learn_AnyNumberOfThreads_GivesTheSameBitsAsOne(LearningAlgorithm algorithm, SimdLevel level)
     {
-        // Wide enough that every hidden matrix is split (at least 16K weights), with widths that leave
-        // remainders after every vector width and every thread's share.
-        int[] sizes = [300, 203, 131, 10];
+        // Both large matrices are split, with widths that leave remainders after every vector width and
+        // every thread's share.
+        int[] sizes = [784, 203, 650, 10];
+        Assert.True(sizes[0] * sizes[1] >= SampleKernels.SplitThreshold && sizes[1] * sizes[2] >= SampleKernels.SplitThreshold);
         float[] expected = Train(sizes, algorithm, level, threads: 1);
         foreach (int threads in new[] { 2, 3, 4 })
         {
@@ -80,10 +81,10 @@ public class WorkerPoolTests
     public void Learn_AfterThePoolIsDisposed_Throws()
     {
         var pool = new WorkerPool(2);
-        var learner = new OnlineLearner(Mlp.CreateRandom([300, 203, 131, 10], OutputHead.Softmax, seed: 1), LearningAlgorithm.ILProx) { Workers = pool };
-        Assert.True(learner.LearnClass(TestData.Uniform(300, seed: 1), 3).Applied);
+        var learner = new OnlineLearner(Mlp.CreateRandom([784, 203, 650, 10], OutputHead.Softmax, seed: 1), LearningAlgorithm.ILProx) { Workers = pool };
+        Assert.True(learner.LearnClass(TestData.Uniform(784, seed: 1), 3).Applied);
         pool.Dispose();
-        Assert.Throws<ObjectDisposedException>(() => learner.LearnClass(TestData.Uniform(300, seed: 2), 3));
+        Assert.Throws<ObjectDisposedException>(() => learner.LearnClass(TestData.Uniform(784, seed: 2), 3));
     }
 
     [Theory]
