@@ -13,12 +13,12 @@ internal static class Backpropagation
 {
     /// <summary>
     /// Feed-forward for every sample of the batch: <c>v_n = p_n = h_n</c>, <c>a_n = phi_n(h_n)</c>,
-    /// <c>sigma(h_N)</c>. Returns the summed loss against the labels. A batch-1 step passes its
-    /// <paramref name="sample"/> kernels, which read hidden matrices from the transposed copy and split the work.
+    /// <c>sigma(h_N)</c>. Returns the summed loss against the labels. A batch-1 step needs its
+    /// <paramref name="sample"/> kernels, which read hidden matrices from the transposed copy where there is
+    /// one and split the work; a larger batch runs <see cref="MiniBatchPasses"/>.
     /// </summary>
     public static double Forward(Mlp model, LearnerWorkspace workspace, int batch, SimdLevel level, SampleKernels? sample = null)
     {
-        ReadOnlySpan<int> sizes = model.LayerSizes;
         int layers = model.LayerCount;
         for (int n = 0; n < layers; n++)
         {
@@ -28,29 +28,22 @@ internal static class Backpropagation
                 continue;
             }
 
-            int inputs = sizes[n];
-            int outputs = sizes[n + 1];
-            for (int b = 0; b < batch; b++)
+            ArgumentNullException.ThrowIfNull(sample);
+            int outputs = model.LayerSizes[n + 1];
+            if (sample.ReadsTransposed(model, n))
             {
-                Span<float> p = workspace.Prediction[n + 1].AsSpan(b * outputs, outputs);
-                if (sample is null)
-                {
-                    MatrixKernels.MultiplyAdd(model.WeightsArray(n), workspace.Presynaptic[n].AsSpan(b * inputs, inputs), model.BiasesArray(n), p, level);
-                }
-                else if (sample.ReadsTransposed(model, n))
-                {
-                    sample.PredictFromTransposed(n, model, workspace.Presynaptic[n], workspace.Prediction[n + 1], target: null, error: null, level);
-                }
-                else
-                {
-                    sample.MultiplyAdd(model.WeightsArray(n), workspace.Presynaptic[n], model.BiasesArray(n), workspace.Prediction[n + 1], outputs, inputs, level);
-                }
+                sample.PredictFromTransposed(n, model, workspace.Presynaptic[n], workspace.Prediction[n + 1], target: null, error: null, level);
+            }
+            else
+            {
+                sample.MultiplyAdd(model.WeightsArray(n), workspace.Presynaptic[n], model.BiasesArray(n), workspace.Prediction[n + 1], outputs, model.LayerSizes[n], level);
+            }
 
-                p.CopyTo(workspace.Activity[n + 1].AsSpan(b * outputs, outputs));
-                if (n + 1 < layers)
-                {
-                    TensorPrimitives.Max(p, 0f, workspace.Presynaptic[n + 1].AsSpan(b * outputs, outputs));
-                }
+            Span<float> p = workspace.Prediction[n + 1].AsSpan(0, outputs);
+            p.CopyTo(workspace.Activity[n + 1]);
+            if (n + 1 < layers)
+            {
+                TensorPrimitives.Max(p, 0f, workspace.Presynaptic[n + 1]);
             }
         }
 
@@ -67,12 +60,12 @@ internal static class Backpropagation
 
     /// <summary>
     /// Backprop from the output error already in <c>Error[N]</c> (<c>t - sigma(h_N) = -dL/dh_N</c>):
-    /// <c>e_n = phi'(h_n) (.) W_n^T e_{n+1}</c> for every hidden layer. With a batch-1 step's
-    /// <paramref name="sample"/> kernels, <c>W_n^T e_{n+1}</c> comes from the transposed copy at the active units alone.
+    /// <c>e_n = phi'(h_n) (.) W_n^T e_{n+1}</c> for every hidden layer. A batch-1 step needs its
+    /// <paramref name="sample"/> kernels, whose transposed copy gives <c>W_n^T e_{n+1}</c> at the active units
+    /// alone where there is one.
     /// </summary>
     public static void Run(Mlp model, LearnerWorkspace workspace, int batch, SimdLevel level, SampleKernels? sample = null)
     {
-        ReadOnlySpan<int> sizes = model.LayerSizes;
         for (int n = model.LayerCount - 1; n >= 1; n--)
         {
             if (batch > 1)
@@ -81,25 +74,21 @@ internal static class Backpropagation
                 continue;
             }
 
-            int inputs = sizes[n];
-            int outputs = sizes[n + 1];
-            for (int b = 0; b < batch; b++)
+            ArgumentNullException.ThrowIfNull(sample);
+            if (sample.ReadsTransposed(model, n))
             {
-                Span<float> e = workspace.Error[n].AsSpan(b * inputs, inputs);
-                if (sample is not null && sample.ReadsTransposed(model, n))
-                {
-                    sample.MultiplyActiveRows(n, model, workspace.Error[n + 1], workspace.Activity[n], workspace.Error[n], level);
-                    continue;
-                }
+                sample.MultiplyActiveRows(n, model, workspace.Error[n + 1], workspace.Activity[n], workspace.Error[n], level);
+                continue;
+            }
 
-                MatrixKernels.MultiplyTransposed(model.WeightsArray(n), workspace.Error[n + 1].AsSpan(b * outputs, outputs), e, level);
-                ReadOnlySpan<float> h = workspace.Activity[n].AsSpan(b * inputs, inputs);
-                for (int j = 0; j < inputs; j++)
+            Span<float> e = workspace.Error[n].AsSpan(0, model.LayerSizes[n]);
+            MatrixKernels.MultiplyTransposed(model.WeightsArray(n), workspace.Error[n + 1].AsSpan(0, model.LayerSizes[n + 1]), e, level);
+            ReadOnlySpan<float> h = workspace.Activity[n];
+            for (int j = 0; j < e.Length; j++)
+            {
+                if (h[j] <= 0f)
                 {
-                    if (h[j] <= 0f)
-                    {
-                        e[j] = 0f;
-                    }
+                    e[j] = 0f;
                 }
             }
         }

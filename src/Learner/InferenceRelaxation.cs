@@ -93,25 +93,22 @@ internal static class InferenceRelaxation
             return;
         }
 
+        // One sample, from the row-major matrix: the Adam rules, which keep no transposed copy.
         int inputs = model.LayerSizes[n];
         int outputs = model.LayerSizes[n + 1];
         float[] weights = model.WeightsArray(n);
-        float[] biases = model.BiasesArray(n);
-        for (int b = 0; b < batch; b++)
+        ReadOnlySpan<float> a = workspace.Presynaptic[n].AsSpan(0, inputs);
+        Span<float> p = workspace.Prediction[n + 1].AsSpan(0, outputs);
+        Span<float> e = workspace.Error[n + 1].AsSpan(0, outputs);
+        ReadOnlySpan<float> v = workspace.Activity[n + 1].AsSpan(0, outputs);
+        if (propagate)
         {
-            ReadOnlySpan<float> a = workspace.Presynaptic[n].AsSpan(b * inputs, inputs);
-            Span<float> p = workspace.Prediction[n + 1].AsSpan(b * outputs, outputs);
-            Span<float> e = workspace.Error[n + 1].AsSpan(b * outputs, outputs);
-            ReadOnlySpan<float> v = workspace.Activity[n + 1].AsSpan(b * outputs, outputs);
-            if (propagate)
-            {
-                FusedKernels.PredictAndPropagate(weights, a, biases, v, p, e, workspace.Propagated[n].AsSpan(b * inputs, inputs), level);
-            }
-            else
-            {
-                MatrixKernels.MultiplyAdd(weights, a, biases, p, level);
-                TensorPrimitives.Subtract(v, p, e);
-            }
+            FusedKernels.PredictAndPropagate(weights, a, model.BiasesArray(n), v, p, e, workspace.Propagated[n].AsSpan(0, inputs), level);
+        }
+        else
+        {
+            MatrixKernels.MultiplyAdd(weights, a, model.BiasesArray(n), p, level);
+            TensorPrimitives.Subtract(v, p, e);
         }
     }
 
@@ -137,15 +134,12 @@ internal static class InferenceRelaxation
         if (batch > 1)
         {
             MiniBatchPasses.ComputeLogits(model, workspace, batch, level);
-            workspace.ApplyOutputFunction(model.Head, outputs, batch);
-            return;
         }
-
-        for (int b = 0; b < batch; b++)
+        else
         {
             MatrixKernels.MultiplyAdd(
-                model.WeightsArray(n), workspace.Presynaptic[n].AsSpan(b * inputs, inputs), model.BiasesArray(n),
-                workspace.Prediction[n + 1].AsSpan(b * outputs, outputs), level);
+                model.WeightsArray(n), workspace.Presynaptic[n].AsSpan(0, inputs), model.BiasesArray(n),
+                workspace.Prediction[n + 1].AsSpan(0, outputs), level);
         }
 
         workspace.ApplyOutputFunction(model.Head, outputs, batch);
@@ -162,14 +156,11 @@ internal static class InferenceRelaxation
         int n = model.LayerCount - 1;
         int inputs = model.LayerSizes[n];
         int outputs = model.OutputSize;
-        for (int b = 0; b < batch; b++)
+        Span<float> g = workspace.Propagated[n].AsSpan(0, inputs);
+        MatrixKernels.MultiplyTransposed(model.WeightsArray(n), workspace.Error[n + 1].AsSpan(0, outputs), g, level);
+        if (weight != 1f)
         {
-            Span<float> g = workspace.Propagated[n].AsSpan(b * inputs, inputs);
-            MatrixKernels.MultiplyTransposed(model.WeightsArray(n), workspace.Error[n + 1].AsSpan(b * outputs, outputs), g, level);
-            if (weight != 1f)
-            {
-                TensorPrimitives.Multiply(g, weight, g);
-            }
+            TensorPrimitives.Multiply(g, weight, g);
         }
     }
 }

@@ -18,8 +18,8 @@ internal sealed class SampleKernels : IPartitionedWork
 {
     /// <summary>
     /// Matrices with fewer weights than this (512 KB) stay on the calling thread. Split from 16K weights
-    /// on, 784-256-256-10's IL-prox step took 1.45 times as long on two threads as on one: its 256 x 256
-    /// products take a few microseconds, no more than the hand-over to a worker and back.
+    /// on, 784-256-256-10's IL-prox step took 1.45 times as long on two threads as on one; from 128K on,
+    /// the same time (docs/benchmarks/performance-model.md, "Several cores").
     /// </summary>
     internal const int SplitThreshold = 128 * 1024;
 

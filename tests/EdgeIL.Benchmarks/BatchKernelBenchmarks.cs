@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using BenchmarkDotNet.Attributes;
 using EdgeIL.Learner.Kernels;
 
@@ -18,6 +19,7 @@ public class BatchKernelBenchmarks
     private float[] _y = [];
     private float[] _direction = [];
     private float[] _biasDirection = [];
+    private float[] _scaledError = [];
 
     [Params("784x500", "500x500", "784x256", "256x256")]
     public string Shape { get; set; } = "784x500";
@@ -37,6 +39,7 @@ public class BatchKernelBenchmarks
         _y = [.. Enumerable.Range(0, Batch * Outputs).Select(_ => Next())];
         _direction = new float[Inputs * Outputs];
         _biasDirection = new float[Outputs];
+        _scaledError = new float[Outputs];
     }
 
     /// <summary><c>Y = X W^T + b</c>: the feed-forward and inference's predictions.</summary>
@@ -79,7 +82,11 @@ public class BatchKernelBenchmarks
         Array.Clear(_biasDirection);
         for (int b = 0; b < Batch; b++)
         {
-            MatrixKernels.AddScaledOuterProduct(_direction, _biasDirection, 1f / Batch, _y.AsSpan(b * outputs, outputs), _x.AsSpan(b * inputs, inputs));
+            // The per-sample rank-one update the batch step made before: scale the error, add its outer product.
+            Span<float> scaled = _scaledError.AsSpan(0, outputs);
+            TensorPrimitives.Multiply(_y.AsSpan(b * outputs, outputs), 1f / Batch, scaled);
+            FusedKernels.AddOuterProduct(_direction, scaled, _x.AsSpan(b * inputs, inputs), SimdSelection.Current);
+            TensorPrimitives.Add(_biasDirection, scaled, _biasDirection);
         }
     }
 }

@@ -20,9 +20,9 @@ public class BackpropGradientTests
         var workspace = new LearnerWorkspace(sizes, 1);
         x.CopyTo(workspace.Activity[0], 0);
         y.CopyTo(workspace.Label, 0);
-        Backpropagation.Forward(model, workspace, 1, SimdSelection.Current);
+        Backpropagation.Forward(model, workspace, 1, SimdSelection.Current, new SampleKernels(transposed: null));
         OutputTarget.SetErrors(model, LearningAlgorithm.BPSgd, Hyperparameters.For(LearningAlgorithm.BPSgd), workspace, 1);
-        Backpropagation.Run(model, workspace, 1, SimdSelection.Current);
+        Backpropagation.Run(model, workspace, 1, SimdSelection.Current, new SampleKernels(transposed: null));
 
         double[][] weights = Enumerable.Range(0, model.LayerCount).Select(n => model.GetWeights(n).ToArray().Select(v => (double)v).ToArray()).ToArray();
         double[][] biases = Enumerable.Range(0, model.LayerCount).Select(n => model.GetBiases(n).ToArray().Select(v => (double)v).ToArray()).ToArray();

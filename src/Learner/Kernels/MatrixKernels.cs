@@ -3,7 +3,8 @@ using System.Numerics.Tensors;
 namespace EdgeIL.Learner.Kernels;
 
 /// <summary>
-/// Matrix-vector kernels on row-major float32 matrices, built on <see cref="TensorPrimitives"/>.
+/// Matrix-vector kernels on row-major float32 matrices: the names the rest of the learner calls, forwarding to
+/// the register-blocked kernels of <see cref="FusedKernels"/>.
 /// Shapes are checked by the callers that own the buffers; these run on the hot path.
 /// </summary>
 internal static class MatrixKernels
@@ -24,23 +25,4 @@ internal static class MatrixKernels
     /// </summary>
     public static void MultiplyTransposed(ReadOnlySpan<float> weights, ReadOnlySpan<float> u, Span<float> g, SimdLevel level) =>
         FusedKernels.MultiplyTransposed(weights, u, g, level);
-
-    /// <summary>
-    /// Adds the scaled outer product <c>W[i, j] += scale u[i] v[j]</c> and <c>b[i] += scale u[i]</c>:
-    /// the batch-1 update of every rule in this library.
-    /// </summary>
-    public static void AddScaledOuterProduct(Span<float> weights, Span<float> bias, float scale, ReadOnlySpan<float> u, ReadOnlySpan<float> v)
-    {
-        int columns = v.Length;
-        for (int i = 0; i < u.Length; i++)
-        {
-            float rowScale = scale * u[i];
-            if (rowScale != 0f)
-            {
-                Span<float> row = weights.Slice(i * columns, columns);
-                TensorPrimitives.MultiplyAdd(v, rowScale, row, row);
-                bias[i] += rowScale;
-            }
-        }
-    }
 }

@@ -66,24 +66,6 @@ public class MatrixKernelTests
 
     [Theory]
     [MemberData(nameof(Rows))]
-    public void AddScaledOuterProduct_EveryWidth_MatchesFloat64Reference(int rows)
-    {
-        for (int columns = 0; columns <= 256; columns++)
-        {
-            float[] w = TestData.Uniform(rows * columns, seed: columns);
-            float[] b = TestData.Uniform(rows, seed: 300 + columns);
-            float[] u = TestData.Uniform(rows, seed: 500 + columns);
-            float[] v = TestData.Uniform(columns, seed: 900 + columns);
-            double[] expectedW = w.Select((x, k) => x + 0.3 * u[k / Math.Max(columns, 1)] * v[k % Math.Max(columns, 1)]).ToArray();
-            double[] expectedB = b.Select((x, i) => x + 0.3 * u[i]).ToArray();
-            MatrixKernels.AddScaledOuterProduct(w, b, 0.3f, u, v);
-            TestData.AssertClose(expectedW, w, 1e-6, $"W {rows}x{columns}");
-            TestData.AssertClose(expectedB, b, 1e-6, $"b {rows}x{columns}");
-        }
-    }
-
-    [Theory]
-    [MemberData(nameof(Rows))]
     public void MultiplyTransposedAdd_EveryWidth_MatchesFloat64Reference(int rows)
     {
         for (int columns = 0; columns <= 256; columns++)
