@@ -225,14 +225,91 @@ internal static class FusedKernels
     /// </summary>
     public static void AddOuterProduct(Span<float> weights, ReadOnlySpan<float> u, ReadOnlySpan<float> v, SimdLevel level)
     {
+        switch (level)
+        {
+            case SimdLevel.Vector512:
+                AddOuterProduct<Vector512<float>, Vector512Operations>(weights, u, v);
+                break;
+            case SimdLevel.Vector256:
+                AddOuterProduct<Vector256<float>, Vector256Operations>(weights, u, v);
+                break;
+            case SimdLevel.Vector128:
+                AddOuterProduct<Vector128<float>, Vector128Operations>(weights, u, v);
+                break;
+            default:
+                AddOuterProduct<float, ScalarOperations>(weights, u, v);
+                break;
+        }
+    }
+
+    private static void AddOuterProduct<TVector, TOps>(Span<float> weights, ReadOnlySpan<float> u, ReadOnlySpan<float> v)
+        where TVector : struct
+        where TOps : struct, IFloatVector<TVector>
+    {
         int columns = v.Length;
+        Span<int> rows = stackalloc int[RowBlock];
+        int count = 0;
         for (int i = 0; i < u.Length; i++)
         {
-            if (u[i] != 0f)
+            if (u[i] == 0f)
             {
-                AddScaled(v, u[i], weights.Slice(i * columns, columns), level);
+                continue;
+            }
+
+            rows[count] = i;
+            if (++count == RowBlock)
+            {
+                AddOuterProductRows<TVector, TOps>(
+                    weights.Slice(rows[0] * columns, columns), weights.Slice(rows[1] * columns, columns),
+                    weights.Slice(rows[2] * columns, columns), weights.Slice(rows[3] * columns, columns),
+                    new RowScales(u[rows[0]], u[rows[1]], u[rows[2]], u[rows[3]]), v);
+                count = 0;
             }
         }
+
+        for (int r = 0; r < count; r++)
+        {
+            AddScaled<TVector, TOps>(v, u[rows[r]], weights.Slice(rows[r] * columns, columns));
+        }
+    }
+
+    private static void AddOuterProductRows<TVector, TOps>(Span<float> row0, Span<float> row1, Span<float> row2, Span<float> row3, RowScales scales, ReadOnlySpan<float> v)
+        where TVector : struct
+        where TOps : struct, IFloatVector<TVector>
+    {
+        int done = AddOuterProductRowsVectors<TVector, TOps>(row0, row1, row2, row3, scales, v);
+        if (done < v.Length)
+        {
+            AddOuterProductRowsVectors<float, ScalarOperations>(row0[done..], row1[done..], row2[done..], row3[done..], scales, v[done..]);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int AddOuterProductRowsVectors<TVector, TOps>(Span<float> row0, Span<float> row1, Span<float> row2, Span<float> row3, RowScales scales, ReadOnlySpan<float> v)
+        where TVector : struct
+        where TOps : struct, IFloatVector<TVector>
+    {
+        int j = 0;
+        ref float vRef = ref MemoryMarshal.GetReference(v);
+        ref float w0 = ref MemoryMarshal.GetReference(row0);
+        ref float w1 = ref MemoryMarshal.GetReference(row1);
+        ref float w2 = ref MemoryMarshal.GetReference(row2);
+        ref float w3 = ref MemoryMarshal.GetReference(row3);
+        TVector s0 = TOps.Create(scales.S0);
+        TVector s1 = TOps.Create(scales.S1);
+        TVector s2 = TOps.Create(scales.S2);
+        TVector s3 = TOps.Create(scales.S3);
+        for (; j <= v.Length - TOps.Count; j += TOps.Count)
+        {
+            nuint k = (nuint)j;
+            TVector x = TOps.Load(ref vRef, k);
+            TOps.Store(TOps.FusedMultiplyAdd(x, s0, TOps.Load(ref w0, k)), ref w0, k);
+            TOps.Store(TOps.FusedMultiplyAdd(x, s1, TOps.Load(ref w1, k)), ref w1, k);
+            TOps.Store(TOps.FusedMultiplyAdd(x, s2, TOps.Load(ref w2, k)), ref w2, k);
+            TOps.Store(TOps.FusedMultiplyAdd(x, s3, TOps.Load(ref w3, k)), ref w3, k);
+        }
+
+        return j;
     }
 
     /// <summary>Computes <c>sum_j x[j] y[j]</c>.</summary>
@@ -691,6 +768,8 @@ internal static class FusedKernels
     }
 
     /// <summary>The step sizes of <see cref="UpdateActivities(Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, float, float, float, SimdLevel)"/>.</summary>
+    private readonly record struct RowScales(float S0, float S1, float S2, float S3);
+
     private readonly record struct ActivityStep(float GammaBottom, float GammaTop, float GammaDecay);
 
     /// <summary>The per-step constants of <see cref="AdamStep(Span{float}, Span{float}, Span{float}, float, ReadOnlySpan{float}, float, float, float, float, float, SimdLevel)"/>.</summary>
