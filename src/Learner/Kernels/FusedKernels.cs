@@ -221,7 +221,9 @@ internal static class FusedKernels
     /// Adds the outer product <c>W[i, j] += u[i] v[j]</c>, one fused multiply-add per weight, skipping the rows
     /// whose <c>u[i]</c> is zero. Because each weight takes one correctly rounded <c>fma(u[i], v[j], W[i, j])</c>,
     /// the same update written into <c>W^T</c> as <c>W^T[j, i] += v[j] u[i]</c> gives the same bits, which keeps a
-    /// transposed copy equal to its matrix step after step.
+    /// transposed copy equal to its matrix step after step. The rows go in groups of <see cref="RowBlock"/> that share
+    /// every load of <c>v</c>; with four scattered rows in flight instead of one, a <c>bp-sgd</c> step's weight updates
+    /// took about a tenth less time (docs/benchmarks/performance-model.md, "Before and after").
     /// </summary>
     public static void AddOuterProduct(Span<float> weights, ReadOnlySpan<float> u, ReadOnlySpan<float> v, SimdLevel level)
     {
@@ -768,9 +770,10 @@ internal static class FusedKernels
     }
 
     /// <summary>The step sizes of <see cref="UpdateActivities(Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, float, float, float, SimdLevel)"/>.</summary>
-    private readonly record struct RowScales(float S0, float S1, float S2, float S3);
-
     private readonly record struct ActivityStep(float GammaBottom, float GammaTop, float GammaDecay);
+
+    /// <summary>The factors <c>u[i]</c> of the four rows of one <see cref="AddOuterProduct(Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, SimdLevel)"/> block.</summary>
+    private readonly record struct RowScales(float S0, float S1, float S2, float S3);
 
     /// <summary>The per-step constants of <see cref="AdamStep(Span{float}, Span{float}, Span{float}, float, ReadOnlySpan{float}, float, float, float, float, float, SimdLevel)"/>.</summary>
     private readonly record struct AdamStepScalars(float GradientScale, float Beta1, float Beta2, float StepSize, float SecondMomentCorrection, float Epsilon);

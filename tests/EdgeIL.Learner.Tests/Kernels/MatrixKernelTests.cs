@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using EdgeIL.Learner.Kernels;
 
 namespace EdgeIL.Learner.Tests.Kernels;
@@ -138,10 +139,16 @@ public class MatrixKernelTests
                 float[] v = ReluLike(TestData.Uniform(columns, seed: 900 + columns));
                 double[] expected = w.Select((x, k) => x + ((double)u[k / columns] * v[k % columns])).ToArray();
 
+                // The transposed copy relies on every weight taking exactly this one rounding, in a block or not.
+                float[] fused = w.Select((x, k) => u[k / columns] == 0f ? x : MathF.FusedMultiplyAdd(v[k % columns], u[k / columns], x)).ToArray();
+
                 FusedKernels.AddOuterProduct(w, u, v, level);
                 FusedKernels.AddOuterProduct(transposed, v, u, level);
 
                 TestData.AssertClose(expected, w, 1e-6, $"W {rows}x{columns} at {level}");
+                Assert.True(
+                    MemoryMarshal.Cast<float, int>(fused).SequenceEqual(MemoryMarshal.Cast<float, int>(w)),
+                    $"W {rows}x{columns} at {level}: not one fused multiply-add per weight");
                 Assert.Equal(Transpose(w, rows, columns), transposed);
             }
         }

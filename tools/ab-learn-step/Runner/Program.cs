@@ -23,6 +23,7 @@ foreach (string layers in new[] { "784-256-256-10", "784-500-500-10" })
 
         // Both learners see the same images in the same order, so at every round they are at the same
         // point of training, with the same share of active units.
+        //
         // The runtime compiles hot methods to their final tier on a background thread after a pause in
         // new calls; measured without the pauses, the guard's input bound still ran instrumented code
         // after 1000 steps and took three times as long.
