@@ -39,12 +39,7 @@ internal static class Backpropagation
                 sample.MultiplyAdd(model.WeightsArray(n), workspace.Presynaptic[n], model.BiasesArray(n), workspace.Prediction[n + 1], outputs, model.LayerSizes[n], level);
             }
 
-            Span<float> p = workspace.Prediction[n + 1].AsSpan(0, outputs);
-            p.CopyTo(workspace.Activity[n + 1]);
-            if (n + 1 < layers)
-            {
-                TensorPrimitives.Max(p, 0f, workspace.Presynaptic[n + 1]);
-            }
+            Activate(model, workspace, n + 1, batch);
         }
 
         workspace.ApplyOutputFunction(model.Head, model.OutputSize, batch);
@@ -83,13 +78,33 @@ internal static class Backpropagation
 
             Span<float> e = workspace.Error[n].AsSpan(0, model.LayerSizes[n]);
             MatrixKernels.MultiplyTransposed(model.WeightsArray(n), workspace.Error[n + 1].AsSpan(0, model.LayerSizes[n + 1]), e, level);
-            ReadOnlySpan<float> h = workspace.Activity[n];
-            for (int j = 0; j < e.Length; j++)
+            KeepActive(e, workspace.Activity[n]);
+        }
+    }
+
+    /// <summary>
+    /// After the feed-forward product into <c>p_n</c> for every sample of the batch: <c>v_n = p_n</c> and, below
+    /// the output, <c>a_n = max(p_n, 0)</c>.
+    /// </summary>
+    internal static void Activate(Mlp model, LearnerWorkspace workspace, int n, int batch)
+    {
+        int length = batch * model.LayerSizes[n];
+        Span<float> p = workspace.Prediction[n].AsSpan(0, length);
+        p.CopyTo(workspace.Activity[n].AsSpan(0, length));
+        if (n < model.LayerCount)
+        {
+            TensorPrimitives.Max(p, 0f, workspace.Presynaptic[n].AsSpan(0, length));
+        }
+    }
+
+    /// <summary><c>e[j] = 0</c> wherever the ReLU unit is inactive (<c>h[j] &lt;= 0</c>): the factor <c>phi'(h)</c> of backprop.</summary>
+    internal static void KeepActive(Span<float> e, ReadOnlySpan<float> h)
+    {
+        for (int j = 0; j < e.Length; j++)
+        {
+            if (h[j] <= 0f)
             {
-                if (h[j] <= 0f)
-                {
-                    e[j] = 0f;
-                }
+                e[j] = 0f;
             }
         }
     }

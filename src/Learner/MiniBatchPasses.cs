@@ -15,15 +15,10 @@ internal static class MiniBatchPasses
     /// <summary>The feed-forward of layer <paramref name="n"/>: <c>p_{n+1} = v_{n+1} = W_n a_n + b_n</c> and, below the output, <c>a_{n+1} = max(p_{n+1}, 0)</c>.</summary>
     public static void Forward(Mlp model, LearnerWorkspace workspace, int n, int batch, SimdLevel level)
     {
-        int inputs = model.LayerSizes[n];
-        int length = batch * model.LayerSizes[n + 1];
-        Span<float> p = workspace.Prediction[n + 1].AsSpan(0, length);
-        BatchKernels.MultiplyAdd(model.WeightsArray(n), model.BiasesArray(n), workspace.Presynaptic[n].AsSpan(0, batch * inputs), p, batch, level);
-        p.CopyTo(workspace.Activity[n + 1].AsSpan(0, length));
-        if (n + 1 < model.LayerCount)
-        {
-            TensorPrimitives.Max(p, 0f, workspace.Presynaptic[n + 1].AsSpan(0, length));
-        }
+        BatchKernels.MultiplyAdd(
+            model.WeightsArray(n), model.BiasesArray(n), workspace.Presynaptic[n].AsSpan(0, batch * model.LayerSizes[n]),
+            workspace.Prediction[n + 1].AsSpan(0, batch * model.LayerSizes[n + 1]), batch, level);
+        Backpropagation.Activate(model, workspace, n + 1, batch);
     }
 
     /// <summary>Backprop through layer <paramref name="n"/>: <c>e_n = phi'(h_n) (.) W_n^T e_{n+1}</c>.</summary>
@@ -32,14 +27,7 @@ internal static class MiniBatchPasses
         int length = batch * model.LayerSizes[n];
         Span<float> e = workspace.Error[n].AsSpan(0, length);
         BatchKernels.MultiplyTransposed(model.WeightsArray(n), workspace.Error[n + 1].AsSpan(0, batch * model.LayerSizes[n + 1]), e, batch, level);
-        ReadOnlySpan<float> h = workspace.Activity[n].AsSpan(0, length);
-        for (int j = 0; j < e.Length; j++)
-        {
-            if (h[j] <= 0f)
-            {
-                e[j] = 0f;
-            }
-        }
+        Backpropagation.KeepActive(e, workspace.Activity[n]);
     }
 
     /// <summary>

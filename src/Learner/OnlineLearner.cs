@@ -492,10 +492,10 @@ public sealed class OnlineLearner
         }
 
         Model.MarkChanged();
-        if (batch == 1 && Adam is null)
+        if (batch == 1)
         {
             // The same step went into the transposed copy above; a batch step did not, and the next
-            // batch-1 step transposes the matrices again.
+            // batch-1 step transposes the matrices again. (The Adam rules keep no copy.)
             _sample.Transposed?.Commit(Model);
         }
 

@@ -33,6 +33,8 @@ internal sealed class SampleKernels : IPartitionedWork
     private float[] _bias = [];
     private float[] _output = [];
     private float[] _target = [];
+    private float[] _mask = [];
+    private float[] _columnFactors = [];
     private float[] _error = [];
     private int _rows;
     private int _columns;
@@ -84,7 +86,7 @@ internal sealed class SampleKernels : IPartitionedWork
     public void MultiplyActiveRows(int layer, Mlp model, float[] x, float[] mask, float[] y, SimdLevel level)
     {
         Set(Operation.MultiplyActiveRows, Transposed!.LayerArray(layer), model.LayerSizes[layer], model.LayerSizes[layer + 1], level);
-        (_input, _target, _output) = (x, mask, y);
+        (_input, _mask, _output) = (x, mask, y);
         Dispatch();
     }
 
@@ -96,12 +98,12 @@ internal sealed class SampleKernels : IPartitionedWork
     {
         int rows = model.LayerSizes[layer + 1], columns = model.LayerSizes[layer];
         Set(Operation.AddOuterProduct, model.WeightsArray(layer), rows, columns, level);
-        (_input, _target) = (u, v);
+        (_input, _columnFactors) = (u, v);
         Dispatch();
         if (ReadsTransposed(model, layer))
         {
             Set(Operation.AddOuterProduct, Transposed!.LayerArray(layer), columns, rows, level);
-            (_input, _target) = (v, u);
+            (_input, _columnFactors) = (v, u);
             Dispatch();
         }
     }
@@ -142,7 +144,7 @@ internal sealed class SampleKernels : IPartitionedWork
             {
                 (int start, int end) = Share(_rows, part, parts, 1);
                 FusedKernels.MultiplyActiveRows(
-                    _matrix.AsSpan(start * _columns, (end - start) * _columns), _input.AsSpan(0, _columns), _target.AsSpan(start, end - start),
+                    _matrix.AsSpan(start * _columns, (end - start) * _columns), _input.AsSpan(0, _columns), _mask.AsSpan(start, end - start),
                     _output.AsSpan(start, end - start), _level);
                 break;
             }
@@ -151,7 +153,7 @@ internal sealed class SampleKernels : IPartitionedWork
             {
                 (int start, int end) = Share(_rows, part, parts, 1);
                 FusedKernels.AddOuterProduct(
-                    _matrix.AsSpan(start * _columns, (end - start) * _columns), _input.AsSpan(start, end - start), _target.AsSpan(0, _columns), _level);
+                    _matrix.AsSpan(start * _columns, (end - start) * _columns), _input.AsSpan(start, end - start), _columnFactors.AsSpan(0, _columns), _level);
                 break;
             }
         }

@@ -250,28 +250,21 @@ internal static class FusedKernels
     {
         int columns = v.Length;
         Span<int> rows = stackalloc int[RowBlock];
-        int count = 0;
-        for (int i = 0; i < u.Length; i++)
+        for (int next = 0, count; (count = NextRows(u, positiveOnly: false, ref next, rows)) > 0;)
         {
-            if (u[i] == 0f)
-            {
-                continue;
-            }
-
-            rows[count] = i;
-            if (++count == RowBlock)
+            if (count == RowBlock)
             {
                 AddOuterProductRows<TVector, TOps>(
                     weights.Slice(rows[0] * columns, columns), weights.Slice(rows[1] * columns, columns),
                     weights.Slice(rows[2] * columns, columns), weights.Slice(rows[3] * columns, columns),
                     new RowScales(u[rows[0]], u[rows[1]], u[rows[2]], u[rows[3]]), v);
-                count = 0;
+                continue;
             }
-        }
 
-        for (int r = 0; r < count; r++)
-        {
-            AddScaled<TVector, TOps>(v, u[rows[r]], weights.Slice(rows[r] * columns, columns));
+            for (int r = 0; r < count; r++)
+            {
+                AddScaled<TVector, TOps>(v, u[rows[r]], weights.Slice(rows[r] * columns, columns));
+            }
         }
     }
 
@@ -426,28 +419,21 @@ internal static class FusedKernels
         int width = g.Length;
         Span<int> rows = stackalloc int[RowBlock];
         Span<float> scales = stackalloc float[RowBlock];
-        int count = 0;
-        for (int i = 0; i < u.Length; i++)
+        for (int next = 0, count; (count = NextRows(u, positiveOnly: false, ref next, rows)) > 0;)
         {
-            if (u[i] == 0f)
+            if (count == RowBlock)
             {
-                continue;
-            }
-
-            rows[count] = i;
-            scales[count] = u[i];
-            if (++count == RowBlock)
-            {
+                (scales[0], scales[1], scales[2], scales[3]) = (u[rows[0]], u[rows[1]], u[rows[2]], u[rows[3]]);
                 AddScaledRows<TVector, TOps>(
                     weights.Slice(rows[0] * columns, width), weights.Slice(rows[1] * columns, width),
                     weights.Slice(rows[2] * columns, width), weights.Slice(rows[3] * columns, width), scales, g);
-                count = 0;
+                continue;
             }
-        }
 
-        for (int r = 0; r < count; r++)
-        {
-            AddScaled<TVector, TOps>(weights.Slice(rows[r] * columns, width), scales[r], g);
+            for (int r = 0; r < count; r++)
+            {
+                AddScaled<TVector, TOps>(weights.Slice(rows[r] * columns, width), u[rows[r]], g);
+            }
         }
     }
 
@@ -459,33 +445,44 @@ internal static class FusedKernels
         int columns = x.Length;
         Span<int> rows = stackalloc int[RowBlock];
         Span<float> sums = stackalloc float[RowBlock];
-        int count = 0;
-        for (int i = 0; i < y.Length; i++)
+        for (int next = 0, count; (count = NextRows(mask, positiveOnly: true, ref next, rows)) > 0;)
         {
-            if (!(mask[i] > 0f))
-            {
-                continue;
-            }
-
-            rows[count] = i;
-            if (++count == RowBlock)
+            if (count == RowBlock)
             {
                 sums.Clear();
                 AddBlockDots<TVector, TOps>(
                     weights.Slice(rows[0] * columns, columns), weights.Slice(rows[1] * columns, columns),
                     weights.Slice(rows[2] * columns, columns), weights.Slice(rows[3] * columns, columns), x, sums);
-                y[rows[0]] = sums[0];
-                y[rows[1]] = sums[1];
-                y[rows[2]] = sums[2];
-                y[rows[3]] = sums[3];
-                count = 0;
+                (y[rows[0]], y[rows[1]], y[rows[2]], y[rows[3]]) = (sums[0], sums[1], sums[2], sums[3]);
+                continue;
+            }
+
+            for (int r = 0; r < count; r++)
+            {
+                y[rows[r]] = Dot<TVector, TOps>(weights.Slice(rows[r] * columns, columns), x);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The next <see cref="RowBlock"/> rows from <paramref name="next"/> on that a sparse kernel reads: those whose
+    /// <paramref name="selector"/> is not zero (a factor that scales the row), or, when <paramref name="positiveOnly"/>,
+    /// positive (an active ReLU unit). Fewer come back only at the end; <paramref name="next"/> moves past the last.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int NextRows(ReadOnlySpan<float> selector, bool positiveOnly, ref int next, Span<int> rows)
+    {
+        int count = 0;
+        for (; next < selector.Length && count < RowBlock; next++)
+        {
+            float value = selector[next];
+            if (positiveOnly ? value > 0f : value != 0f)
+            {
+                rows[count++] = next;
             }
         }
 
-        for (int r = 0; r < count; r++)
-        {
-            y[rows[r]] = Dot<TVector, TOps>(weights.Slice(rows[r] * columns, columns), x);
-        }
+        return count;
     }
 
     /// <summary>
