@@ -1,4 +1,4 @@
-using System.IO.Compression;
+using EdgeIL.Device.Streams;
 
 namespace EdgeIL.Benchmarks;
 
@@ -12,33 +12,26 @@ internal static class MnistSample
 {
     public static (float[][] Images, int[] Labels) Load()
     {
+        // The product's reader, so that a damaged copy fails with the file and offset named.
         string folder = Path.Combine(AppContext.BaseDirectory, "mnist-sample");
-        byte[] images = ReadGzip(Path.Combine(folder, "train-images-idx3-ubyte.gz"));
-        byte[] labels = ReadGzip(Path.Combine(folder, "train-labels-idx1-ubyte.gz"));
-        int count = (labels[4] << 24) | (labels[5] << 16) | (labels[6] << 8) | labels[7];
-        const int Pixels = 28 * 28;
-        var x = new float[count][];
-        var y = new int[count];
-        for (int i = 0; i < count; i++)
+        IdxImages images = IdxReader.ReadImages(Path.Combine(folder, "train-images-idx3-ubyte.gz"));
+        byte[] labels = IdxReader.ReadLabels(Path.Combine(folder, "train-labels-idx1-ubyte.gz"));
+        if (labels.Length != images.Count)
         {
-            x[i] = new float[Pixels];
-            for (int j = 0; j < Pixels; j++)
-            {
-                x[i][j] = images[16 + (i * Pixels) + j] / 255f;
-            }
-
-            y[i] = labels[8 + i];
+            throw new InvalidDataException($"{folder}: {images.Count} images but {labels.Length} labels.");
         }
 
-        return (x, y);
-    }
+        var x = new float[images.Count][];
+        for (int i = 0; i < images.Count; i++)
+        {
+            x[i] = new float[images.PixelsPerImage];
+            ReadOnlySpan<byte> image = images.GetImage(i);
+            for (int j = 0; j < image.Length; j++)
+            {
+                x[i][j] = image[j] / 255f;
+            }
+        }
 
-    private static byte[] ReadGzip(string path)
-    {
-        using var file = File.OpenRead(path);
-        using var gzip = new GZipStream(file, CompressionMode.Decompress);
-        using var buffer = new MemoryStream();
-        gzip.CopyTo(buffer);
-        return buffer.ToArray();
+        return (x, [.. labels.Select(label => (int)label)]);
     }
 }

@@ -15,7 +15,7 @@ internal static class ReportJson
     public static void AssertValidClassifierReport(JsonElement report, long samples)
     {
         Assert.Equal("edgeil.report/1", report.GetProperty("schema").GetString());
-        foreach (string name in new[] { "dataset", "algorithm", "layers", "hyperparameters", "seed", "samples_seen", "checkpoints", "final", "timing", "partial" })
+        foreach (string name in new[] { "dataset", "algorithm", "layers", "hyperparameters", "seed", "learner_threads", "samples_seen", "checkpoints", "final", "timing", "partial" })
         {
             Assert.True(report.TryGetProperty(name, out _), $"report.json lacks '{name}'");
         }

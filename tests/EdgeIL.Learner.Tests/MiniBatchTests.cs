@@ -12,10 +12,8 @@ public class MiniBatchTests
     private const int Batch = 7;
     private static readonly int[] s_sizes = [37, 20, 19, 5];
 
-    public static TheoryData<SimdLevel> Levels => [.. Enum.GetValues<SimdLevel>()];
-
     [Theory]
-    [MemberData(nameof(Levels))]
+    [MemberData(nameof(TestData.Levels), MemberType = typeof(TestData))]
     public void Forward_Batch_MatchesPerSampleKernels(SimdLevel level)
     {
         (Mlp model, LearnerWorkspace actual, LearnerWorkspace expected) = Setup();
@@ -42,7 +40,7 @@ public class MiniBatchTests
     }
 
     [Theory]
-    [MemberData(nameof(Levels))]
+    [MemberData(nameof(TestData.Levels), MemberType = typeof(TestData))]
     public void Backpropagate_Batch_MatchesPerSampleKernels(SimdLevel level)
     {
         (Mlp model, LearnerWorkspace actual, LearnerWorkspace expected) = Setup();
@@ -65,7 +63,7 @@ public class MiniBatchTests
     }
 
     [Theory]
-    [MemberData(nameof(Levels))]
+    [MemberData(nameof(TestData.Levels), MemberType = typeof(TestData))]
     public void InferencePasses_Batch_MatchPerSampleKernels(SimdLevel level)
     {
         (Mlp model, LearnerWorkspace actual, LearnerWorkspace expected) = Setup();

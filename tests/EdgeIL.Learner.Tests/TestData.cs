@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using EdgeIL.Learner.Kernels;
 
 namespace EdgeIL.Learner.Tests;
@@ -5,6 +6,9 @@ namespace EdgeIL.Learner.Tests;
 /// <summary>Seeded test inputs and float32-against-float64 comparisons.</summary>
 internal static class TestData
 {
+    /// <summary>Every vector width, for theories that must hold at each.</summary>
+    public static TheoryData<SimdLevel> Levels => [.. Enum.GetValues<SimdLevel>()];
+
     /// <summary><paramref name="length"/> values from <c>U(-1, 1)</c>, the same for the same seed.</summary>
     public static float[] Uniform(int length, int seed, float scale = 1f)
     {
@@ -27,6 +31,35 @@ internal static class TestData
             double tolerance = relative * Math.Max(Math.Abs(expected[i]), 1);
             Assert.True(Math.Abs(expected[i] - actual[i]) <= tolerance, $"{what}[{i}]: expected {expected[i]:R}, got {actual[i]:R}");
         }
+    }
+
+    /// <summary>
+    /// Asserts the same bits, element by element: float equality would take -0 for +0 and one NaN for another,
+    /// which a claim of identical results must not.
+    /// </summary>
+    public static void AssertSameBits(ReadOnlySpan<float> expected, ReadOnlySpan<float> actual, string what)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        ReadOnlySpan<int> e = MemoryMarshal.Cast<float, int>(expected), a = MemoryMarshal.Cast<float, int>(actual);
+        for (int i = 0; i < e.Length; i++)
+        {
+            Assert.True(e[i] == a[i], $"{what}[{i}]: expected {expected[i]:R} (0x{e[i]:X8}), got {actual[i]:R} (0x{a[i]:X8})");
+        }
+    }
+
+    /// <summary>The transpose of a <paramref name="rows"/> x <paramref name="columns"/> row-major matrix.</summary>
+    public static float[] Transpose(ReadOnlySpan<float> matrix, int rows, int columns)
+    {
+        float[] result = new float[matrix.Length];
+        for (int i = 0; i < rows; i++)
+        {
+            for (int j = 0; j < columns; j++)
+            {
+                result[(j * rows) + i] = matrix[(i * columns) + j];
+            }
+        }
+
+        return result;
     }
 
     /// <summary>Every weight and bias of a network, flattened layer by layer.</summary>

@@ -1,5 +1,4 @@
 using EdgeIL.Learner.Kernels;
-using EdgeIL.Learner.Tests.Kernels;
 
 namespace EdgeIL.Learner.Tests;
 
@@ -102,7 +101,39 @@ public class TransposedWeightsTests
                 TestData.AssertClose(ToDouble(fromModel.Error[n]), fromCopy.Error[n], 1e-5, $"e {what}");
                 TestData.AssertClose(ToDouble(fromModel.Presynaptic[n]), fromCopy.Presynaptic[n], 1e-5, $"a {what}");
             }
+
+            // The comparison above means something only if the relaxation reads the copy: with a damaged
+            // copy it must come out different.
+            Array.Clear(transposed.LayerArray(2));
+            LearnerWorkspace fromDamagedCopy = Relax(model, algorithm, hyperparameters, x, label, level, sample);
+            Assert.False(fromDamagedCopy.Activity[2].AsSpan().SequenceEqual(fromCopy.Activity[2]), $"{algorithm} at {level}: the copy was not read");
         }
+    }
+
+    [Theory]
+    [InlineData(LearningAlgorithm.ILProx)]
+    [InlineData(LearningAlgorithm.BPSgd)]
+    public void Learn_ReadsTheCopyNotTheModel(LearningAlgorithm algorithm)
+    {
+        // The other tests compare the copy's results with the model's; they would pass as well if the learner
+        // never read the copy. A copy damaged behind the learner's back, at the current version so that it is
+        // not transposed again, must change the step.
+        Mlp model = Mlp.CreateRandom(Sizes, OutputHead.Softmax, seed: 4);
+        var learner = new OnlineLearner(model, algorithm);
+
+        // Positive inputs, as pixels are, so that the first hidden layer has active units whose rows of the
+        // copy the step reads: with none active the copy of W_1 could not matter.
+        float[] x = [.. TestData.Uniform(Sizes[0], seed: 1).Select(v => (v + 1) / 2)];
+        Assert.True(learner.LearnClass(x, 1).Applied);
+        Assert.Contains(learner.SingleSampleWorkspace.Presynaptic[1].Take(Sizes[1]), a => a > 0f);
+        Mlp reference = model.Clone();
+        var referenceLearner = new OnlineLearner(reference, algorithm);
+
+        Array.Clear(learner.Transposed!.LayerArray(1));
+        Assert.True(learner.LearnClass(x, 2).Applied);
+        Assert.True(referenceLearner.LearnClass(x, 2).Applied);
+
+        Assert.NotEqual(TestData.Parameters(reference), TestData.Parameters(model));
     }
 
     private static LearnerWorkspace Relax(
@@ -123,8 +154,8 @@ public class TransposedWeightsTests
         TransposedWeights copy = learner.Transposed!;
         for (int n = 1; n < model.LayerCount - 1; n++)
         {
-            float[] expected = MatrixKernelTests.Transpose(model.GetWeights(n), model.LayerSizes[n + 1], model.LayerSizes[n]);
-            Assert.True(expected.AsSpan().SequenceEqual(copy.Layer(n)), $"{what}: layer {n} differs from the model");
+            float[] expected = TestData.Transpose(model.GetWeights(n), model.LayerSizes[n + 1], model.LayerSizes[n]);
+            TestData.AssertSameBits(expected, copy.Layer(n), $"{what}: layer {n}");
         }
     }
 

@@ -20,10 +20,10 @@ public class WorkerPoolTests
         int[] sizes = [784, 203, 650, 10];
         Assert.True(sizes[0] * sizes[1] >= SampleKernels.SplitThreshold && sizes[1] * sizes[2] >= SampleKernels.SplitThreshold);
         float[] expected = Train(sizes, algorithm, level, threads: 1);
-        foreach (int threads in new[] { 2, 3, 4 })
+        // Two threads split every product evenly; three leave an uneven last share.
+        foreach (int threads in new[] { 2, 3 })
         {
-            float[] actual = Train(sizes, algorithm, level, threads);
-            Assert.True(expected.AsSpan().SequenceEqual(actual), $"{algorithm} at {level}: {threads} threads differ from one");
+            TestData.AssertSameBits(expected, Train(sizes, algorithm, level, threads), $"{algorithm} at {level}, {threads} threads against one");
         }
     }
 
@@ -52,15 +52,16 @@ public class WorkerPoolTests
     }
 
     [Fact]
-    public void Run_AfterTheWorkersParked_StillRunsEveryPart()
+    public async Task Run_AfterTheWorkersParked_StillRunsEveryPart()
     {
         using var pool = new WorkerPool(3);
         var work = new CountingWork(3);
         pool.Run(work);
 
-        // Long enough for every worker to stop spinning and park.
+        // Long enough for every worker to stop spinning and park. A lost wake-up would leave the second run
+        // waiting for ever, so it runs under a time limit (a TimeoutException) instead of hanging the suite.
         Thread.Sleep(50);
-        pool.Run(work);
+        await Task.Run(() => pool.Run(work)).WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal([2, 2, 2], work.Runs);
     }
 
@@ -99,7 +100,7 @@ public class WorkerPoolTests
         Mlp model = Mlp.CreateRandom(sizes, OutputHead.Softmax, seed: 5);
         var learner = new OnlineLearner(model, algorithm) { SimdLevel = level, Workers = pool };
         var random = new Random(3);
-        for (int step = 0; step < 12; step++)
+        for (int step = 0; step < 6; step++)
         {
             float[] x = TestData.Uniform(sizes[0], seed: step);
             Array.Clear(x, 0, sizes[0] / 3);

@@ -47,6 +47,7 @@ public static class RunReport
         json.WritePropertyName("hyperparameters");
         WriteHyperparameters(options.Algorithm, options.Hyperparameters, options.BatchSize, json);
         json.WriteNumber("seed", options.Seed);
+        json.WriteNumber("learner_threads", options.LearnerThreads);
         json.WriteNumber("samples_seen", result.Learner.SamplesSeen);
         json.WriteNumber("rejected_steps", result.RejectedSteps);
         if (result.Learner.Replay is { } replay)

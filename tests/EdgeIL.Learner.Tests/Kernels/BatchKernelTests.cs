@@ -10,8 +10,6 @@ namespace EdgeIL.Learner.Tests.Kernels;
 /// </summary>
 public class BatchKernelTests
 {
-    public static TheoryData<SimdLevel> Levels => [.. Enum.GetValues<SimdLevel>()];
-
     private static readonly int[] s_rows = [1, 2, 3, 4, 5, 7, 8, 9];
     private static readonly int[] s_batches = [1, 2, 3, 4, 5, 6, 7, 9];
 
@@ -19,7 +17,7 @@ public class BatchKernelTests
     private const int MaximumColumns = 49;
 
     [Theory]
-    [MemberData(nameof(Levels))]
+    [MemberData(nameof(TestData.Levels), MemberType = typeof(TestData))]
     public void MultiplyAdd_EveryRemainder_MatchesFloat64Reference(SimdLevel level)
     {
         foreach ((int rows, int batch, int columns) in Shapes())
@@ -29,7 +27,7 @@ public class BatchKernelTests
     }
 
     [Theory]
-    [MemberData(nameof(Levels))]
+    [MemberData(nameof(TestData.Levels), MemberType = typeof(TestData))]
     public void MultiplyAdd_BatchesCutIntoSampleTiles_MatchesFloat64Reference(SimdLevel level)
     {
         // 784 inputs make tiles of at most 83 samples: 100 is cut into two of 50, 101 into 52 and 49.
@@ -38,7 +36,7 @@ public class BatchKernelTests
     }
 
     [Theory]
-    [MemberData(nameof(Levels))]
+    [MemberData(nameof(TestData.Levels), MemberType = typeof(TestData))]
     public void MultiplyTransposed_EveryRemainder_MatchesFloat64Reference(SimdLevel level)
     {
         foreach ((int rows, int batch, int columns) in Shapes())
@@ -48,14 +46,14 @@ public class BatchKernelTests
     }
 
     [Theory]
-    [MemberData(nameof(Levels))]
+    [MemberData(nameof(TestData.Levels), MemberType = typeof(TestData))]
     public void MultiplyTransposed_RowsPastOneChunk_MatchesFloat64Reference(SimdLevel level)
     {
         AssertMultiplyTransposed(rows: 300, batch: 7, columns: 45, level);
     }
 
     [Theory]
-    [MemberData(nameof(Levels))]
+    [MemberData(nameof(TestData.Levels), MemberType = typeof(TestData))]
     public void MeanOuterProducts_EveryRemainder_MatchesFloat64Reference(SimdLevel level)
     {
         foreach ((int rows, int batch, int columns) in Shapes())

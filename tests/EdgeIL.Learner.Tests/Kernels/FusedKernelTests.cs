@@ -9,10 +9,8 @@ namespace EdgeIL.Learner.Tests.Kernels;
 /// </summary>
 public class FusedKernelTests
 {
-    public static TheoryData<SimdLevel> Levels => [.. Enum.GetValues<SimdLevel>()];
-
     [Theory]
-    [MemberData(nameof(Levels))]
+    [MemberData(nameof(TestData.Levels), MemberType = typeof(TestData))]
     public void Dot_EveryLength_MatchesFloat64Reference(SimdLevel level)
     {
         for (int length = 0; length <= 256; length++)
@@ -32,7 +30,7 @@ public class FusedKernelTests
     }
 
     [Theory]
-    [MemberData(nameof(Levels))]
+    [MemberData(nameof(TestData.Levels), MemberType = typeof(TestData))]
     public void AddScaled_EveryLength_MatchesFloat64Reference(SimdLevel level)
     {
         for (int length = 0; length <= 256; length++)
@@ -46,7 +44,7 @@ public class FusedKernelTests
     }
 
     [Theory]
-    [MemberData(nameof(Levels))]
+    [MemberData(nameof(TestData.Levels), MemberType = typeof(TestData))]
     public void UpdateActivities_EveryLength_MatchesFloat64Reference(SimdLevel level)
     {
         const float gammaBottom = 0.02f, gammaTop = 0.015f, gammaDecay = 0.001f;
@@ -70,7 +68,7 @@ public class FusedKernelTests
     }
 
     [Theory]
-    [MemberData(nameof(Levels))]
+    [MemberData(nameof(TestData.Levels), MemberType = typeof(TestData))]
     public void AdamStep_EveryLength_MatchesFloat64Reference(SimdLevel level)
     {
         const double beta1 = 0.9, beta2 = 0.999, stepSize = 0.01, correction = 3.1, epsilon = 1e-8;
@@ -102,7 +100,7 @@ public class FusedKernelTests
     }
 
     [Theory]
-    [MemberData(nameof(Levels))]
+    [MemberData(nameof(TestData.Levels), MemberType = typeof(TestData))]
     public void PredictAndPropagate_EveryWidth_MatchesFloat64Reference(SimdLevel level)
     {
         foreach (int rows in new[] { 1, 3, 4, 7 })
@@ -140,7 +138,7 @@ public class FusedKernelTests
     }
 
     [Theory]
-    [MemberData(nameof(Levels))]
+    [MemberData(nameof(TestData.Levels), MemberType = typeof(TestData))]
     public void PredictAndPropagate_OddShapes_MatchesFloat64Reference(SimdLevel level)
     {
         // Rows 1..9 cover whole blocks of four rows and every remainder; columns up to 70 cover every
@@ -159,7 +157,7 @@ public class FusedKernelTests
     }
 
     [Theory]
-    [MemberData(nameof(Levels))]
+    [MemberData(nameof(TestData.Levels), MemberType = typeof(TestData))]
     public void PredictAndPropagate_ExactlyZeroErrors_MatchesFloat64Reference(SimdLevel level)
     {
         // Targets equal to the predictions give errors of exactly zero: a whole block of them, one in
@@ -183,7 +181,7 @@ public class FusedKernelTests
     }
 
     [Theory]
-    [MemberData(nameof(Levels))]
+    [MemberData(nameof(TestData.Levels), MemberType = typeof(TestData))]
     public void PredictAndPropagate_LayerShape_MatchesFloat64Reference(SimdLevel level)
     {
         // The 500-unit hidden layer of the larger MNIST network, fed an activity with MNIST's four
@@ -197,7 +195,7 @@ public class FusedKernelTests
     }
 
     [Theory]
-    [MemberData(nameof(Levels))]
+    [MemberData(nameof(TestData.Levels), MemberType = typeof(TestData))]
     public void MultiplyAdd_LayerShape_MatchesFloat64Reference(SimdLevel level)
     {
         // A first layer of the MNIST networks, with the input's four fifths of zeros.
@@ -215,7 +213,7 @@ public class FusedKernelTests
     }
 
     [Theory]
-    [MemberData(nameof(Levels))]
+    [MemberData(nameof(TestData.Levels), MemberType = typeof(TestData))]
     public void MultiplyTransposed_OddShapes_MatchesFloat64Reference(SimdLevel level)
     {
         // Rows 1..9 with every third, fifth or no u[i] zero: groups of four rows that are and are not
@@ -240,7 +238,7 @@ public class FusedKernelTests
     }
 
     [Theory]
-    [MemberData(nameof(Levels))]
+    [MemberData(nameof(TestData.Levels), MemberType = typeof(TestData))]
     public void MultiplyTransposed_LayerShape_MatchesFloat64Reference(SimdLevel level)
     {
         // Backprop through a 500-unit layer of the larger MNIST network: about half the units are off,

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using EdgeIL.Learner.Kernels;
 
 namespace EdgeIL.Learner.Tests.Kernels;
@@ -134,7 +133,7 @@ public class MatrixKernelTests
             foreach (SimdLevel level in Enum.GetValues<SimdLevel>())
             {
                 float[] w = TestData.Uniform(rows * columns, seed: columns);
-                float[] transposed = Transpose(w, rows, columns);
+                float[] transposed = TestData.Transpose(w, rows, columns);
                 float[] u = ReluLike(TestData.Uniform(rows, seed: 500 + columns));
                 float[] v = ReluLike(TestData.Uniform(columns, seed: 900 + columns));
                 double[] expected = w.Select((x, k) => x + ((double)u[k / columns] * v[k % columns])).ToArray();
@@ -146,26 +145,10 @@ public class MatrixKernelTests
                 FusedKernels.AddOuterProduct(transposed, v, u, level);
 
                 TestData.AssertClose(expected, w, 1e-6, $"W {rows}x{columns} at {level}");
-                Assert.True(
-                    MemoryMarshal.Cast<float, int>(fused).SequenceEqual(MemoryMarshal.Cast<float, int>(w)),
-                    $"W {rows}x{columns} at {level}: not one fused multiply-add per weight");
-                Assert.Equal(Transpose(w, rows, columns), transposed);
+                TestData.AssertSameBits(fused, w, $"W {rows}x{columns} at {level}, one fused multiply-add per weight");
+                TestData.AssertSameBits(TestData.Transpose(w, rows, columns), transposed, $"W^T {rows}x{columns} at {level}");
             }
         }
-    }
-
-    internal static float[] Transpose(ReadOnlySpan<float> matrix, int rows, int columns)
-    {
-        float[] result = new float[matrix.Length];
-        for (int i = 0; i < rows; i++)
-        {
-            for (int j = 0; j < columns; j++)
-            {
-                result[(j * rows) + i] = matrix[(i * columns) + j];
-            }
-        }
-
-        return result;
     }
 
     // About half the entries zero, as a ReLU layer's activities are.

@@ -17,9 +17,9 @@ public class OnnxImportTests
     {
         var graph = new GraphProto { Name = "torch" };
         graph.Input.Add(Value("x", "N", 4));
-        graph.Initializer.Add(Tensor("w0t", Transpose(s_w0, 3, 4), [4, 3]));
+        graph.Initializer.Add(Tensor("w0t", TestData.Transpose(s_w0, 3, 4), [4, 3]));
         graph.Initializer.Add(Tensor("b0", s_b0, [3]));
-        graph.Initializer.Add(Tensor("w1t", Transpose(s_w1, 2, 3), [3, 2]));
+        graph.Initializer.Add(Tensor("w1t", TestData.Transpose(s_w1, 2, 3), [3, 2]));
         graph.Initializer.Add(Tensor("b1", s_b1, [2]));
         graph.Node.Add(Node("MatMul", "fc1/MatMul", ["x", "w0t"], "m0"));
         graph.Node.Add(Node("Add", "fc1/Add", ["b0", "m0"], "a0"));
@@ -44,7 +44,7 @@ public class OnnxImportTests
     {
         var graph = new GraphProto();
         graph.Input.Add(Value("x", 1, 4));
-        graph.Initializer.Add(Tensor("b", Transpose(s_w0, 3, 4), [4, 3], asFloatData: true));
+        graph.Initializer.Add(Tensor("b", TestData.Transpose(s_w0, 3, 4), [4, 3], asFloatData: true));
         graph.Initializer.Add(Tensor("c", s_b0, [1, 3], asFloatData: true));
         graph.Node.Add(Node("Gemm", string.Empty, ["x", "b", "c"], "y", Float("alpha", 0.5f), Float("beta", 2f), Int("transA", 0)));
         graph.Output.Add(Value("y", 1, 3));
@@ -111,7 +111,7 @@ public class OnnxImportTests
     {
         var graph = new GraphProto();
         graph.Input.Add(Value("x", "batch", 4));
-        graph.Initializer.Add(Tensor("w0t", Transpose(s_w0, 3, 4), [4, 3]));
+        graph.Initializer.Add(Tensor("w0t", TestData.Transpose(s_w0, 3, 4), [4, 3]));
         graph.Initializer.Add(Tensor("w1", s_w1, [2, 3]));
         graph.Initializer.Add(Tensor("b1", s_b1, [2]));
         graph.Node.Add(Node("MatMul", "m", ["x", "w0t"], "h"));
@@ -159,20 +159,6 @@ public class OnnxImportTests
 
         Assert.Equal([4, 3], imported.Model.LayerSizes.ToArray());
         Assert.Equal((3L, 9L), (imported.IrVersion, imported.OpsetVersion));
-    }
-
-    private static float[] Transpose(float[] values, int rows, int columns)
-    {
-        float[] result = new float[values.Length];
-        for (int r = 0; r < rows; r++)
-        {
-            for (int c = 0; c < columns; c++)
-            {
-                result[(c * rows) + r] = values[(r * columns) + c];
-            }
-        }
-
-        return result;
     }
 
     private static void AssertPredicts(Mlp model, OutputHead head, float[] w0, float[] b0, float[] w1, float[] b1)
