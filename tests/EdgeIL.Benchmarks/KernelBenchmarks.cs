@@ -47,8 +47,8 @@ public class KernelBenchmarks
         }
 
         _bias = Enumerable.Range(0, Hidden).Select(_ => Uniform()).ToArray();
-        _x = Enumerable.Range(0, Inputs).Select(_ => random.NextDouble() < 0.8 ? 0f : (float)random.NextDouble()).ToArray();
-        _a = Enumerable.Range(0, Hidden).Select(_ => random.NextDouble() < 0.55 ? 0f : (float)random.NextDouble()).ToArray();
+        _x = SyntheticInputs.Sparse(random, Inputs, SyntheticInputs.PixelZeroShare);
+        _a = SyntheticInputs.Sparse(random, Hidden, zeroShare: 0.55);
         _v = Enumerable.Range(0, Hidden).Select(_ => Uniform()).ToArray();
         _u = Enumerable.Range(0, Hidden).Select(_ => Uniform() * 1e-3f).ToArray();
         _p = new float[Hidden];

@@ -9,6 +9,11 @@ namespace EdgeIL.Benchmarks;
 /// order with its labels (<see cref="MnistSample"/>). Prediction is in <see cref="PredictBenchmarks"/>,
 /// against ONNX Runtime.
 /// </summary>
+/// <remarks>
+/// The learner keeps training across BenchmarkDotNet's calls, as a device's does, so a step's time follows the
+/// share of active units at the point of the stream the calls reach; on MNIST that share stays at 39-49 % over
+/// the first 20,000 samples (docs/benchmarks/performance-model.md).
+/// </remarks>
 [MemoryDiagnoser]
 public class LearnStepBenchmarks : IDisposable
 {

@@ -33,7 +33,7 @@ public class MiniBatchBenchmarks
         int[] sizes = Layers.Split('-').Select(int.Parse).ToArray();
         var random = new Random(1);
         _inputs = Enumerable.Range(0, Batches)
-            .Select(_ => Enumerable.Range(0, BatchSize * sizes[0]).Select(_ => random.NextDouble() < 0.8 ? 0f : (float)random.NextDouble()).ToArray())
+            .Select(_ => SyntheticInputs.Sparse(random, BatchSize * sizes[0], SyntheticInputs.PixelZeroShare))
             .ToArray();
         _targets = Enumerable.Range(0, Batches)
             .Select(_ =>

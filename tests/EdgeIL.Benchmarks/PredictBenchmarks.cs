@@ -43,11 +43,7 @@ public class PredictBenchmarks : IDisposable
             .Select(_ =>
             {
                 float[] input = GC.AllocateArray<float>(sizes[0], pinned: true);
-                for (int j = 0; j < input.Length; j++)
-                {
-                    input[j] = random.NextDouble() < 0.8 ? 0f : (float)random.NextDouble();
-                }
-
+                SyntheticInputs.Sparse(random, input.Length, SyntheticInputs.PixelZeroShare).CopyTo(input, 0);
                 return input;
             })
             .ToArray();
