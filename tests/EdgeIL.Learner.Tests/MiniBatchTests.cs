@@ -150,19 +150,13 @@ public class MiniBatchTests
 
             learner.LearnBatch(inputs, labels, Batch, int.MaxValue);
 
-            // The fewest bytes over three windows, as in AllocationTests: an allocation of the learner's shows in every one.
-            long allocated = long.MaxValue;
-            for (int window = 0; window < 3; window++)
+            long allocated = TestData.FewestBytesAllocated(3, () =>
             {
-                long start = GC.GetAllocatedBytesForCurrentThread();
                 for (int step = 0; step < 50; step++)
                 {
                     learner.LearnBatch(inputs, labels, Batch, int.MaxValue);
                 }
-
-                allocated = Math.Min(allocated, GC.GetAllocatedBytesForCurrentThread() - start);
-            }
-
+            });
             Assert.True(allocated == 0, $"{algorithm.Name()}: {allocated} bytes");
         }
     }

@@ -16,23 +16,8 @@ public class MatrixKernelTests
             float[] w = TestData.Uniform(rows * columns, seed: columns);
             float[] x = TestData.Uniform(columns, seed: 500 + columns);
             float[] b = TestData.Uniform(rows, seed: 900 + columns);
-            float[] y = new float[rows];
-            double[] expected = new double[rows];
-            for (int i = 0; i < rows; i++)
-            {
-                expected[i] = b[i];
-                for (int j = 0; j < columns; j++)
-                {
-                    expected[i] += (double)w[i * columns + j] * x[j];
-                }
-            }
-
-            foreach (SimdLevel level in Enum.GetValues<SimdLevel>())
-            {
-                Array.Fill(y, float.NaN);
-                MatrixKernels.MultiplyAdd(w, x, b, y, level);
-                TestData.AssertClose(expected, y, 1e-5, $"{rows}x{columns} at {level}");
-            }
+            AssertAtEveryWidth(
+                RowDots(w, x, b, mask: null, rows, columns), (y, level) => MatrixKernels.MultiplyAdd(w, x, b, y, level), $"{rows}x{columns}");
         }
     }
 
@@ -45,22 +30,8 @@ public class MatrixKernelTests
             float[] w = TestData.Uniform(rows * columns, seed: columns);
             float[] u = TestData.Uniform(rows, seed: 500 + columns);
             u[0] = 0f;
-            float[] g = new float[columns];
-            double[] expected = new double[columns];
-            for (int i = 0; i < rows; i++)
-            {
-                for (int j = 0; j < columns; j++)
-                {
-                    expected[j] += (double)w[i * columns + j] * u[i];
-                }
-            }
-
-            foreach (SimdLevel level in Enum.GetValues<SimdLevel>())
-            {
-                Array.Fill(g, float.NaN);
-                MatrixKernels.MultiplyTransposed(w, u, g, level);
-                TestData.AssertClose(expected, g, 1e-5, $"{rows}x{columns} at {level}");
-            }
+            AssertAtEveryWidth(
+                ColumnSums(w, u, bias: null, rows, columns), (g, level) => MatrixKernels.MultiplyTransposed(w, u, g, level), $"{rows}x{columns}");
         }
     }
 
@@ -73,22 +44,8 @@ public class MatrixKernelTests
             float[] w = TestData.Uniform(rows * columns, seed: columns);
             float[] u = ReluLike(TestData.Uniform(rows, seed: 500 + columns));
             float[] b = TestData.Uniform(columns, seed: 900 + columns);
-            float[] y = new float[columns];
-            double[] expected = b.Select(x => (double)x).ToArray();
-            for (int i = 0; i < rows; i++)
-            {
-                for (int j = 0; j < columns; j++)
-                {
-                    expected[j] += (double)w[i * columns + j] * u[i];
-                }
-            }
-
-            foreach (SimdLevel level in Enum.GetValues<SimdLevel>())
-            {
-                Array.Fill(y, float.NaN);
-                FusedKernels.MultiplyTransposedAdd(w, u, b, y, level);
-                TestData.AssertClose(expected, y, 1e-5, $"{rows}x{columns} at {level}");
-            }
+            AssertAtEveryWidth(
+                ColumnSums(w, u, b, rows, columns), (y, level) => FusedKernels.MultiplyTransposedAdd(w, u, b, y, level), $"{rows}x{columns}");
         }
     }
 
@@ -105,22 +62,8 @@ public class MatrixKernelTests
             // active ReLU unit passes its error on.
             float[] mask = TestData.Uniform(rows, seed: 900 + columns);
             mask[0] = 0f;
-            float[] y = new float[rows];
-            double[] expected = new double[rows];
-            for (int i = 0; i < rows; i++)
-            {
-                for (int j = 0; j < columns && mask[i] > 0f; j++)
-                {
-                    expected[i] += (double)w[i * columns + j] * x[j];
-                }
-            }
-
-            foreach (SimdLevel level in Enum.GetValues<SimdLevel>())
-            {
-                Array.Fill(y, float.NaN);
-                FusedKernels.MultiplyActiveRows(w, x, mask, y, level);
-                TestData.AssertClose(expected, y, 1e-5, $"{rows}x{columns} at {level}");
-            }
+            AssertAtEveryWidth(
+                RowDots(w, x, bias: null, mask, rows, columns), (y, level) => FusedKernels.MultiplyActiveRows(w, x, mask, y, level), $"{rows}x{columns}");
         }
     }
 
@@ -149,6 +92,59 @@ public class MatrixKernelTests
                 TestData.AssertSameBits(TestData.Transpose(w, rows, columns), transposed, $"W^T {rows}x{columns} at {level}");
             }
         }
+    }
+
+    /// <summary>Runs <paramref name="kernel"/> at every width into an output first filled with NaN, so that an unwritten element shows.</summary>
+    private static void AssertAtEveryWidth(double[] expected, Action<float[], SimdLevel> kernel, string what)
+    {
+        float[] actual = new float[expected.Length];
+        foreach (SimdLevel level in Enum.GetValues<SimdLevel>())
+        {
+            Array.Fill(actual, float.NaN);
+            kernel(actual, level);
+            TestData.AssertClose(expected, actual, 1e-5, $"{what} at {level}");
+        }
+    }
+
+    /// <summary>In float64: <c>y[i] = b[i] + sum_j W[i, j] x[j]</c>, and zero for the rows whose mask is not positive.</summary>
+    private static double[] RowDots(float[] w, float[] x, float[]? bias, float[]? mask, int rows, int columns)
+    {
+        double[] y = new double[rows];
+        for (int i = 0; i < rows; i++)
+        {
+            if (mask is not null && !(mask[i] > 0f))
+            {
+                continue;
+            }
+
+            y[i] = bias?[i] ?? 0;
+            for (int j = 0; j < columns; j++)
+            {
+                y[i] += (double)w[(i * columns) + j] * x[j];
+            }
+        }
+
+        return y;
+    }
+
+    /// <summary>In float64: <c>y[j] = b[j] + sum_i W[i, j] u[i]</c>.</summary>
+    private static double[] ColumnSums(float[] w, float[] u, float[]? bias, int rows, int columns)
+    {
+        double[] y = new double[columns];
+        for (int j = 0; j < columns; j++)
+        {
+            y[j] = bias?[j] ?? 0;
+        }
+
+        for (int i = 0; i < rows; i++)
+        {
+            for (int j = 0; j < columns; j++)
+            {
+                y[j] += (double)w[(i * columns) + j] * u[i];
+            }
+        }
+
+        return y;
     }
 
     // About half the entries zero, as a ReLU layer's activities are.
